@@ -1,0 +1,35 @@
+# BLKK Evaluation Workbench. `make report` and `make test` set everything up on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/null | cksum | cut -d' ' -f1)
+SCOPE  ?= 33
+JOBS   ?= 2
+
+.PHONY: setup report test lab sample clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version.split()[0]'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name blkk --display-name "Python (blkk)" >/dev/null
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+report: $(STAMP)
+	$(BIN)/blkk report --scope $(SCOPE) --jobs $(JOBS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+sample: $(STAMP)
+	$(BIN)/blkk sample --seed 20260101 --out data/sample
+
+clean:
+	rm -rf reports/*

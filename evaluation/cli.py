@@ -1,0 +1,131 @@
+"""`blkk`: validate data, regenerate the sample, run regional reports."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+from . import config
+
+
+def _cmd_validate(args) -> int:
+    from .data import validate
+    from .data.quality import summary_text
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # identifier warnings are printed from the report below
+        dataset, report = validate(args.data_dir)
+    for p in report.warnings:
+        print(f"warning: {p}")
+    if not report.ok:
+        print(f"{len(report.errors)} problem(s) found in {args.data_dir}:", file=sys.stderr)
+        for p in report.errors:
+            print(f"- {p}", file=sys.stderr)
+        return 1
+    print(summary_text(dataset))
+    print("\nOK: the data meet the contract.")
+    return 0
+
+
+def _cmd_sample(args) -> int:
+    from .data.synthetic import write_sample
+
+    out = Path(args.out)
+    write_sample(out, seed=args.seed)
+    print(f"sample written to {out} (seed {args.seed})")
+    return 0
+
+
+def default_notebooks() -> list[Path]:
+    return sorted(p for p in config.NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+
+
+def _cmd_report(args) -> int:
+    from .data import validate
+    from .report.runner import run_report
+
+    try:
+        regions = args.regions or config.regions_for(args.scope, args.each)
+        regions = [config.check_region(r) for r in regions]
+    except config.ParameterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    data_dir = Path(args.data_dir).resolve()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _, report = validate(data_dir)
+    if not report.ok:
+        print(f"error: the data in {data_dir} do not meet the contract; no report written.", file=sys.stderr)
+        for p in report.errors:
+            print(f"- {p}", file=sys.stderr)
+        return 1
+    notebooks = default_notebooks()
+    if args.notebooks:
+        wanted = [n.strip() for n in args.notebooks.split(",") if n.strip()]
+        notebooks = [p for p in notebooks if any(p.stem.startswith(w) for w in wanted)]
+        if not notebooks:
+            print(f"error: no notebook matches {args.notebooks!r}", file=sys.stderr)
+            return 2
+    run_name = args.run or (args.scope if not args.each else f"{args.scope}-{args.each}")
+    result = run_report(
+        notebooks=notebooks,
+        regions=regions,
+        parameters={"data_dir": str(data_dir), "language": args.language},
+        out_root=Path(args.out).resolve(),
+        run_name=run_name,
+        jobs=args.jobs,
+        show_code=args.show_code,
+        language=args.language,
+        timeout=args.timeout,
+    )
+    print(f"report: {result.path / 'index.html'}")
+    for task in result.failed:
+        print(f"FAILED {task.region} {Path(task.notebook).stem}: {task.status}: {task.error}", file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="blkk", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check a data folder against the data contract")
+    p.add_argument("data_dir", nargs="?", default=str(config.SAMPLE_DIR))
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("sample", help="regenerate the synthetic sample")
+    p.add_argument("--seed", type=int, default=20260101)
+    p.add_argument("--out", default=str(config.SAMPLE_DIR))
+    p.set_defaults(func=_cmd_sample)
+
+    p = sub.add_parser("report", help="execute and render the notebooks for one or many regions")
+    p.add_argument("--scope", default="33", help="province or regency code, or ID (default: 33, Jawa Tengah)")
+    p.add_argument("--each", choices=["province", "regency"], help="one report per province or regency in the scope")
+    p.add_argument("--regions", nargs="+", help="explicit list of region codes (overrides --scope/--each)")
+    p.add_argument("--data-dir", default=str(config.SAMPLE_DIR))
+    p.add_argument("--notebooks", help="comma-separated notebook prefixes, e.g. 01,03 (default: all)")
+    p.add_argument("--out", default=str(config.REPORT_DIR))
+    p.add_argument("--run", help="run name (folder under --out); default from the scope")
+    p.add_argument("--jobs", type=int, default=1)
+    p.add_argument("--timeout", type=int, default=900, help="seconds per notebook cell")
+    p.add_argument("--language", choices=config.LANGUAGES, default="en")
+    p.add_argument("--show-code", action="store_true")
+    p.set_defaults(func=_cmd_report)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a user never sees a traceback; the message says what went wrong
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,423 @@
+"""Read the four tables (CSV, Parquet or Excel), coerce them to the contract, and check them.
+
+Every problem is collected, not just the first, and each names the file, the column and
+example lines, so a data officer can fix a spreadsheet in one pass.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import MAX_EXAMPLES, DataValidationError, Problem, ValidationReport
+from .schema import IDENTIFIER_PATTERNS, TABLES, YEAR_MAX, YEAR_MIN, Column, Table
+
+SUFFIXES = (".csv", ".parquet", ".xlsx")
+REGENCY_CODE = re.compile(r"^\d{2}\.\d{2}$")
+PROVINCE_CODE = re.compile(r"^\d{2}$")
+TRUE_WORDS = {"1", "true", "t", "yes", "y", "ya"}
+FALSE_WORDS = {"0", "false", "f", "no", "n", "tidak", "tdk"}
+_IDENT = re.compile("|".join(f"(?:{p})" for p in IDENTIFIER_PATTERNS), re.IGNORECASE)
+
+
+class IdentifierColumnWarning(UserWarning):
+    """A column that looks like a personal identifier was dropped on load."""
+
+
+@dataclass
+class RawTable:
+    """A table as read from disk: all cells as text, plus where each row came from."""
+
+    name: str
+    path: Path
+    frame: pd.DataFrame
+    first_line: int  # file line of the first data row (header line + 1)
+    locale: str = "en"  # "id": decimal comma, dotted thousands
+
+
+@dataclass
+class Dataset:
+    """Validated tables of one data folder."""
+
+    data_dir: Path
+    tables: dict[str, pd.DataFrame]
+    files: dict[str, Path]
+    report: ValidationReport = field(default_factory=ValidationReport)
+
+    @property
+    def centers(self) -> pd.DataFrame:
+        return self.tables["centers"]
+
+    @property
+    def center_years(self) -> pd.DataFrame:
+        return self.tables["center_years"]
+
+    @property
+    def regency_years(self) -> pd.DataFrame:
+        return self.tables["regency_years"]
+
+    @property
+    def trainees(self) -> pd.DataFrame | None:
+        return self.tables.get("trainees")
+
+    def for_region(self, region: str) -> "Dataset":
+        """The slice of every table that lies in a province ("33"), regency ("33.26") or "ID"."""
+        if region == "ID":
+            return self
+        centers = self.centers[_in_region(self.centers["regency_code"], region)]
+        tables = {
+            "centers": centers,
+            "center_years": self.center_years[self.center_years["center_id"].isin(centers["center_id"])],
+            "regency_years": self.regency_years[_in_region(self.regency_years["regency_code"], region)],
+        }
+        if self.trainees is not None:
+            tables["trainees"] = self.trainees[_in_region(self.trainees["regency_code"], region)]
+        tables = {k: v.reset_index(drop=True) for k, v in tables.items()}
+        return Dataset(self.data_dir, tables, self.files, self.report)
+
+
+def _in_region(codes: pd.Series, region: str) -> pd.Series:
+    return (codes == region) | codes.str.startswith(region + ".")
+
+
+# ---------------------------------------------------------------------------------- reading
+
+
+def find_file(data_dir: Path, name: str) -> Path | None:
+    for suffix in SUFFIXES:
+        path = data_dir / f"{name}{suffix}"
+        if path.exists():
+            return path
+    return None
+
+
+def read_raw(path: Path, table: Table, report: ValidationReport) -> RawTable | None:
+    """Read a file with every cell as text; None (and a problem) if it cannot be read."""
+    fname = path.name
+    try:
+        if path.suffix == ".csv":
+            return _read_csv(path, table, report)
+        if path.suffix == ".parquet":
+            frame = pd.read_parquet(path)
+            return RawTable(table.name, path, _to_text(frame), first_line=1)
+        if path.suffix == ".xlsx":
+            return _read_xlsx(path, table)
+    except UnicodeDecodeError:
+        report.add(Problem(fname, None, "file is not UTF-8 text; save it as 'CSV UTF-8' and try again"))
+        return None
+    except Exception as exc:  # unreadable files are reported, never raised
+        report.add(Problem(fname, None, f"cannot be read as {path.suffix[1:]}: {exc}"))
+        return None
+    report.add(Problem(fname, None, f"unsupported file type {path.suffix!r}"))
+    return None
+
+
+def _read_csv(path: Path, table: Table, report: ValidationReport) -> RawTable | None:
+    text = path.read_bytes().decode("utf-8-sig")
+    if not text.strip():
+        report.add(Problem(path.name, None, "file is empty"))
+        return None
+    header = text.splitlines()[0]
+    sep = ";" if header.count(";") > header.count(",") else ","
+    frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return RawTable(table.name, path, frame, first_line=2, locale="id" if sep == ";" else "en")
+
+
+def _read_xlsx(path: Path, table: Table) -> RawTable:
+    grid = pd.read_excel(path, header=None, dtype=object)
+    wanted = set(table.names)
+    header_row = 0
+    for i in range(min(len(grid), 20)):  # title rows above the header are common in exports
+        cells = {str(v).strip() for v in grid.iloc[i].tolist()}
+        if len(cells & wanted) >= max(2, len(wanted) // 2):
+            header_row = i
+            break
+    frame = grid.iloc[header_row + 1 :].reset_index(drop=True)
+    frame.columns = [str(c).strip() for c in grid.iloc[header_row].tolist()]
+    frame = frame.dropna(how="all")
+    return RawTable(table.name, path, _to_text(frame), first_line=header_row + 2)
+
+
+def _to_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells as text; numbers that spreadsheets stored as floats keep their float form."""
+    out = pd.DataFrame(index=frame.index)
+    for col in frame.columns:
+        s = frame[col]
+        out[str(col)] = s.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else _cell(v))
+    return out
+
+
+def _cell(v) -> str:
+    if isinstance(v, (bool, np.bool_)):
+        return "1" if v else "0"
+    if isinstance(v, (float, np.floating)):
+        return repr(float(v))
+    return str(v)
+
+
+# ------------------------------------------------------------------------------- coercion
+
+
+class _Checker:
+    """Collects problems for one table, with line numbers taken from the raw file."""
+
+    def __init__(self, raw: RawTable, report: ValidationReport):
+        self.raw, self.report = raw, report
+        self.fname = raw.path.name
+
+    def lines(self, mask: pd.Series) -> pd.Index:
+        return mask[mask].index
+
+    def add(self, column: str | None, message: str, mask: pd.Series | None = None, values=None, severity="error"):
+        if mask is None:
+            self.report.add(Problem(self.fname, column, message, severity=severity))
+            return
+        idx = self.lines(mask)
+        if len(idx) == 0:
+            return
+        shown = idx[:MAX_EXAMPLES]
+        vals = values if values is not None else (self.raw.frame[column] if column in self.raw.frame else None)
+        self.report.add(
+            Problem(
+                self.fname,
+                column,
+                message,
+                lines=tuple(int(i) + self.raw.first_line for i in shown),
+                values=tuple(str(vals.loc[i]) for i in shown) if vals is not None else (),
+                count=len(idx),
+                severity=severity,
+            )
+        )
+
+
+def _parse_numbers(text: pd.Series, locale: str) -> pd.Series:
+    s = text.str.strip().str.replace(" ", "", regex=False).str.replace("\u00a0", "", regex=False)
+    if locale == "id":  # 1.234.567,89 -> 1234567.89
+        s = s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    return pd.to_numeric(s.where(s != ""), errors="coerce")
+
+
+def coerce(raw: RawTable, table: Table, report: ValidationReport) -> pd.DataFrame | None:
+    """Typed frame by the contract, or None when a column is missing."""
+    chk = _Checker(raw, report)
+    frame = raw.frame
+    dropped = [c for c in frame.columns if c not in table.names and _IDENT.search(c)]
+    for col in dropped:
+        msg = f"column '{col}' looks like a personal identifier and was dropped"
+        warnings.warn(f"{raw.path.name}: {msg}", IdentifierColumnWarning, stacklevel=2)
+        chk.add(col, msg, severity="warning")
+    frame = frame.drop(columns=dropped)
+    if len(frame) == 0:
+        chk.add(None, "file has a header but no rows")
+        return None
+    missing = [c.name for c in table.columns if c.required and c.name not in frame.columns]
+    for col in missing:
+        chk.add(col, f"required column is missing (found: {', '.join(map(str, frame.columns))})")
+    if missing:
+        return None
+
+    out = pd.DataFrame(index=frame.index)
+    for column in table.columns:
+        if column.name not in frame.columns:
+            continue
+        out[column.name] = _coerce_column(frame[column.name].astype(str), column, raw, chk)
+    return out
+
+
+def _coerce_column(text: pd.Series, column: Column, raw: RawTable, chk: _Checker) -> pd.Series:
+    name = column.name
+    stripped = text.str.strip()
+    empty = stripped == ""
+    if not column.nullable and empty.any():
+        chk.add(name, "value is missing", empty)
+
+    if column.kind == "code":
+        return _coerce_code(stripped, column, chk)
+    if column.kind in ("int", "float"):
+        nums = _parse_numbers(stripped, raw.locale)
+        bad = nums.isna() & ~empty
+        chk.add(name, f"not a number (expected {'a whole number' if column.kind == 'int' else 'a number'})", bad)
+        if column.kind == "int":
+            frac = nums.notna() & (nums != np.floor(nums.fillna(0)))
+            chk.add(name, "not a whole number", frac)
+            nums = nums.where(~frac).round().astype("Int64")
+        if column.nonnegative:
+            chk.add(name, "negative value", nums.notna() & (nums < 0))
+        if name in ("year", "cohort"):
+            out_of_range = nums.notna() & ((nums < YEAR_MIN) | (nums > YEAR_MAX))
+            chk.add(name, f"year outside {YEAR_MIN}–{YEAR_MAX}", out_of_range)
+        return nums
+    if column.kind == "bool":
+        low = stripped.str.lower()
+        is_true, is_false = low.isin(TRUE_WORDS), low.isin(FALSE_WORDS)
+        chk.add(name, "not a yes/no value (expected 0/1, true/false or ya/tidak)", ~(is_true | is_false | empty))
+        return pd.Series(np.where(is_true, 1, 0), index=text.index).astype("Int64").where(is_true | is_false)
+    if column.kind == "category":
+        low = stripped.str.lower()
+        bad = ~low.isin(column.allowed) & ~empty
+        chk.add(name, f"unknown value (allowed: {', '.join(column.allowed)})", bad)
+        return low.where(~empty)
+    return stripped.where(~empty) if column.nullable else stripped
+
+
+def _coerce_code(codes: pd.Series, column: Column, chk: _Checker) -> pd.Series:
+    name = column.name
+    pattern = PROVINCE_CODE if name == "province_code" else REGENCY_CODE
+    good = codes.str.match(pattern)
+    empty = codes == ""
+    lost_zero = codes.str.match(r"^\d{2}\.\d$")
+    no_dot = codes.str.match(r"^\d{4}$") & (name != "province_code")
+    float_like = codes.str.match(r"^\d+\.\d*$") & ~good & ~lost_zero
+    chk.add(
+        name,
+        "code lost its trailing zero (e.g. 33.1 for '33.10'): the column was read as a number; store codes as text",
+        lost_zero,
+    )
+    chk.add(
+        name,
+        "four-digit code without the dot (BPS style?); expected a Kemendagri code like '33.26' — "
+        "BPS codes belong in a separate bps_code column",
+        no_dot,
+    )
+    other = ~good & ~empty & ~lost_zero & ~no_dot
+    example = "'33'" if name == "province_code" else "'33.26'"
+    chk.add(name, f"not a Kemendagri code like {example}" + (" (a number?)" if float_like.any() else ""), other)
+    return codes.where(good)
+
+
+# --------------------------------------------------------------------------- cross checks
+
+
+def _check_keys(df: pd.DataFrame, table: Table, chk: _Checker) -> None:
+    key = list(table.key)
+    if not all(k in df for k in key):
+        return
+    dup = df.duplicated(key, keep=False) & df[key].notna().all(axis=1)
+    values = df[key].astype(str).agg(" / ".join, axis=1)
+    chk.add(" + ".join(key), "duplicate key", dup, values=values)
+
+
+def _check_regions(df: pd.DataFrame, chk: _Checker, regencies: pd.DataFrame) -> None:
+    known = set(regencies["regency_code"])
+    if "regency_code" in df:
+        unknown = df["regency_code"].notna() & ~df["regency_code"].isin(known)
+        chk.add("regency_code", "unknown regency code (not in data/reference/regencies.csv)", unknown)
+    if "province_code" in df and "regency_code" in df:
+        provinces = set(regencies["province_code"])
+        unknown_p = df["province_code"].notna() & ~df["province_code"].isin(provinces)
+        chk.add("province_code", "unknown province code", unknown_p)
+        mismatch = (
+            df["province_code"].notna()
+            & df["regency_code"].notna()
+            & (df["regency_code"].str[:2] != df["province_code"])
+            & ~unknown_p
+        )
+        values = df["province_code"].astype(str) + " vs " + df["regency_code"].astype(str)
+        chk.add("province_code", "province code does not match the regency code", mismatch, values=values)
+
+
+def _check_center_years(df: pd.DataFrame, chk: _Checker) -> None:
+    def over(a: str, b: str, label: str) -> None:
+        mask = (df[a] > df[b]).fillna(False).astype(bool)
+        chk.add(a, f"{label}", mask, values=df[a].astype(str) + " > " + df[b].astype(str))
+
+    over("trainees_completed", "trainees_enrolled", "more trainees completed than enrolled")
+    over("trainees_certified", "trainees_completed", "more trainees certified than completed")
+    placed = df["alumni_employed"] + df["alumni_self_employed"]
+    mask = (placed > df["trainees_completed"]).fillna(False).astype(bool)
+    chk.add("alumni_employed", "employed + self-employed alumni exceed completers", mask, values=placed.astype(str))
+
+
+def _check_regency_years(df: pd.DataFrame, chk: _Checker) -> None:
+    rate = df["unemployment_rate"]
+    chk.add("unemployment_rate", "rate over 100 percent", (rate > 100).fillna(False).astype(bool))
+    mask = (df["unemployed"] > df["labour_force"]).fillna(False).astype(bool)
+    chk.add("unemployed", "more unemployed than the labour force", mask)
+    mask = (df["labour_force"] > df["population"]).fillna(False).astype(bool)
+    chk.add("labour_force", "labour force larger than the population", mask)
+
+
+def _check_orphans(child: pd.DataFrame, chk: _Checker, centers: pd.DataFrame, what: str) -> None:
+    ids = child["center_id"]
+    orphan = ids.notna() & ~ids.isin(set(centers["center_id"]))
+    chk.add("center_id", f"{what} not in centers", orphan)
+
+
+def _check_center_timing(cy: pd.DataFrame, chk: _Checker, centers: pd.DataFrame) -> None:
+    cohort = cy["center_id"].map(centers.set_index("center_id")["cohort"].to_dict() if centers["center_id"].is_unique else {})
+    early = (cy["year"] < cohort).fillna(False).astype(bool)
+    chk.add("year", "year of operation before the center opened (cohort)", early, values=cy["year"].astype(str) + " < " + cohort.astype(str))
+
+
+# ----------------------------------------------------------------------------------- entry
+
+
+def validate(data_dir: str | Path) -> tuple[Dataset | None, ValidationReport]:
+    """Read and check a data folder; returns the dataset (None if unusable) and all problems."""
+    from .reference import load_regencies
+
+    data_dir = Path(data_dir)
+    report = ValidationReport()
+    if not data_dir.is_dir():
+        report.add(Problem(str(data_dir), None, "data folder does not exist"))
+        return None, report
+
+    regencies = load_regencies()
+    tables: dict[str, pd.DataFrame] = {}
+    files: dict[str, Path] = {}
+    checkers: dict[str, _Checker] = {}
+    for name, table in TABLES.items():
+        path = find_file(data_dir, name)
+        if path is None:
+            if table.required:
+                report.add(Problem(f"{name}.csv", None, f"required file is missing from {data_dir} ({table.description})"))
+            continue
+        raw = read_raw(path, table, report)
+        if raw is None:
+            continue
+        chk = _Checker(raw, report)
+        df = coerce(raw, table, report)
+        if df is None:
+            continue
+        _check_keys(df, table, chk)
+        if "regency_code" in df:
+            _check_regions(df, chk, regencies)
+        tables[name], files[name], checkers[name] = df, path, chk
+
+    if "center_years" in tables:
+        _check_center_years(tables["center_years"], checkers["center_years"])
+    if "regency_years" in tables:
+        _check_regency_years(tables["regency_years"], checkers["regency_years"])
+    if "centers" in tables:
+        for child, what in (("center_years", "center id"), ("trainees", "center id of a trainee")):
+            if child in tables:
+                _check_orphans(tables[child], checkers[child], tables["centers"], what)
+        if "center_years" in tables:
+            _check_center_timing(tables["center_years"], checkers["center_years"], tables["centers"])
+
+    usable = all(t in tables for t, spec in TABLES.items() if spec.required)
+    dataset = Dataset(data_dir, {k: _final_types(v) for k, v in tables.items()}, files, report) if usable else None
+    return dataset, report
+
+
+def _final_types(df: pd.DataFrame) -> pd.DataFrame:
+    """Nullable ints become plain int64 where no value is missing, so downstream maths is simple."""
+    out = df.reset_index(drop=True).copy()
+    for col in out.columns:
+        if str(out[col].dtype) == "Int64" and not out[col].isna().any():
+            out[col] = out[col].astype("int64")
+    return out
+
+
+def load_dataset(data_dir: str | Path) -> Dataset:
+    """Validated dataset; raises DataValidationError listing every problem if any is an error."""
+    dataset, report = validate(data_dir)
+    if not report.ok or dataset is None:
+        raise DataValidationError(report)
+    return dataset
