@@ -27,11 +27,14 @@ def check_region(region) -> str:
     """A known Kemendagri province ("33") or regency ("33.26") code, or "ID" for national."""
     from .data.reference import load_provinces, load_regencies
 
-    if not isinstance(region, str):
-        raise ParameterError(
-            f"region must be text such as '33' or '33.26', got {region!r} ({type(region).__name__}); "
-            "quote it (papermill -p turns 33.10 into the number 33.1)"
-        )
+    # papermill's -p turns 33 into an int and 33.10 into the float 33.1; Kemendagri codes always
+    # have two-digit parts, so the number maps back to exactly one code.
+    if isinstance(region, bool) or not isinstance(region, (str, int, float)):
+        raise ParameterError(f"region must be text such as '33' or '33.26', got {region!r} ({type(region).__name__})")
+    if isinstance(region, int):
+        region = f"{region:02d}"
+    elif isinstance(region, float):
+        region = f"{region:.2f}"
     region = region.strip()
     if region.upper() == NATIONAL:
         return NATIONAL

@@ -29,7 +29,7 @@ def test_sample_is_valid(sample_dir):
     ds, report = validate(sample_dir)
     assert report.ok, [str(p) for p in report.errors]
     assert ds is not None
-    assert ds.centers["regency_code"].dtype == object
+    assert pd.api.types.is_string_dtype(ds.centers["regency_code"])
     assert ds.center_years["year"].dtype == "int64"
     assert set(ds.tables) == {"centers", "center_years", "regency_years", "trainees"}
 

@@ -294,12 +294,21 @@ def _coerce_code(codes: pd.Series, column: Column, chk: _Checker) -> pd.Series:
 # --------------------------------------------------------------------------- cross checks
 
 
+def _text(s: pd.Series) -> pd.Series:
+    """Values as display text, missing as empty."""
+    return s.astype(object).where(s.notna(), "").map(str)
+
+
 def _check_keys(df: pd.DataFrame, table: Table, chk: _Checker) -> None:
     key = list(table.key)
     if not all(k in df for k in key):
         return
     dup = df.duplicated(key, keep=False) & df[key].notna().all(axis=1)
-    values = df[key].astype(str).agg(" / ".join, axis=1)
+    if not dup.any():
+        return
+    values = _text(df[key[0]])
+    for k in key[1:]:
+        values = values + " / " + _text(df[k])
     chk.add(" + ".join(key), "duplicate key", dup, values=values)
 
 
@@ -318,20 +327,20 @@ def _check_regions(df: pd.DataFrame, chk: _Checker, regencies: pd.DataFrame) -> 
             & (df["regency_code"].str[:2] != df["province_code"])
             & ~unknown_p
         )
-        values = df["province_code"].astype(str) + " vs " + df["regency_code"].astype(str)
+        values = _text(df["province_code"]) + " vs " + _text(df["regency_code"])
         chk.add("province_code", "province code does not match the regency code", mismatch, values=values)
 
 
 def _check_center_years(df: pd.DataFrame, chk: _Checker) -> None:
     def over(a: str, b: str, label: str) -> None:
         mask = (df[a] > df[b]).fillna(False).astype(bool)
-        chk.add(a, f"{label}", mask, values=df[a].astype(str) + " > " + df[b].astype(str))
+        chk.add(a, f"{label}", mask, values=_text(df[a]) + " > " + _text(df[b]))
 
     over("trainees_completed", "trainees_enrolled", "more trainees completed than enrolled")
     over("trainees_certified", "trainees_completed", "more trainees certified than completed")
     placed = df["alumni_employed"] + df["alumni_self_employed"]
     mask = (placed > df["trainees_completed"]).fillna(False).astype(bool)
-    chk.add("alumni_employed", "employed + self-employed alumni exceed completers", mask, values=placed.astype(str))
+    chk.add("alumni_employed", "employed + self-employed alumni exceed completers", mask, values=_text(placed))
 
 
 def _check_regency_years(df: pd.DataFrame, chk: _Checker) -> None:
@@ -352,7 +361,7 @@ def _check_orphans(child: pd.DataFrame, chk: _Checker, centers: pd.DataFrame, wh
 def _check_center_timing(cy: pd.DataFrame, chk: _Checker, centers: pd.DataFrame) -> None:
     cohort = cy["center_id"].map(centers.set_index("center_id")["cohort"].to_dict() if centers["center_id"].is_unique else {})
     early = (cy["year"] < cohort).fillna(False).astype(bool)
-    chk.add("year", "year of operation before the center opened (cohort)", early, values=cy["year"].astype(str) + " < " + cohort.astype(str))
+    chk.add("year", "year of operation before the center opened (cohort)", early, values=_text(cy["year"]) + " < " + _text(cohort))
 
 
 # ----------------------------------------------------------------------------------- entry
