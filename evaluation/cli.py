@@ -46,7 +46,18 @@ def _cmd_report(args) -> int:
     from .data import validate
     from .report.runner import run_report
 
+    extra: dict = {}
     try:
+        if args.parameters:
+            extra = _read_parameter_file(args.parameters)
+            if "region" in extra and not args.regions:
+                args.scope = str(extra.pop("region"))
+            else:
+                extra.pop("region", None)
+            if "data_dir" in extra:
+                base = Path(args.parameters).resolve().parent
+                args.data_dir = str((base / str(extra.pop("data_dir"))).resolve())
+            args.language = extra.pop("language", args.language)
         regions = args.regions or config.regions_for(args.scope, args.each)
         regions = [config.check_region(r) for r in regions]
     except config.ParameterError as exc:
@@ -72,7 +83,7 @@ def _cmd_report(args) -> int:
     result = run_report(
         notebooks=notebooks,
         regions=regions,
-        parameters={"data_dir": str(data_dir), "language": args.language},
+        parameters={**extra, "data_dir": str(data_dir), "language": args.language},
         out_root=Path(args.out).resolve(),
         run_name=run_name,
         jobs=args.jobs,
@@ -84,6 +95,24 @@ def _cmd_report(args) -> int:
     for task in result.failed:
         print(f"FAILED {task.region} {Path(task.notebook).stem}: {task.status}: {task.error}", file=sys.stderr)
     return 0 if result.ok else 1
+
+
+def _cmd_index(args) -> int:
+    from .report.index import write_index
+
+    path = write_index(Path(args.run_dir))
+    print(f"index: {path}")
+    return 0
+
+
+def _read_parameter_file(path: str) -> dict:
+    import yaml
+
+    with open(path, encoding="utf-8") as fh:
+        values = yaml.safe_load(fh) or {}
+    if not isinstance(values, dict):
+        raise config.ParameterError(f"{path}: a parameters file is a YAML mapping of name: value")
+    return values
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -111,7 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=900, help="seconds per notebook cell")
     p.add_argument("--language", choices=config.LANGUAGES, default="en")
     p.add_argument("--show-code", action="store_true")
+    p.add_argument("--parameters", help="YAML parameters file (region, data_dir, language, notebook parameters)")
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("index", help="rebuild the index page of a run folder")
+    p.add_argument("run_dir")
+    p.set_defaults(func=_cmd_index)
     return parser
 
 

@@ -430,3 +430,26 @@ def load_dataset(data_dir: str | Path) -> Dataset:
     if not report.ok or dataset is None:
         raise DataValidationError(report)
     return dataset
+
+
+def identifier_values(data_dir: str | Path, min_length: int = 5) -> tuple[str, ...]:
+    """Values of identifier-like columns in a data folder (names, NIK, phones), to guard outputs.
+
+    These columns are dropped on load; the values are read only so that a rendered report can
+    be checked never to contain them.
+    """
+    data_dir = Path(data_dir)
+    values: set[str] = set()
+    for name, table in TABLES.items():
+        path = find_file(data_dir, name)
+        if path is None:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            raw = read_raw(path, table, ValidationReport())
+        if raw is None:
+            continue
+        for col in raw.frame.columns:
+            if col not in table.names and _IDENT.search(col):
+                values |= {v.strip() for v in raw.frame[col].astype(str) if len(v.strip()) >= min_length}
+    return tuple(sorted(values))

@@ -56,3 +56,14 @@ def find_identifiers(text: str, names: list[str] | None = None) -> list[str]:
         if name and name in text:
             found.append(name)
     return found
+
+
+_EMBEDDED = re.compile(r"data:[a-z]+/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=\s]+")
+
+
+def guard_identifiers(*texts: str, names=()) -> list[str]:
+    """Identifiers in any of the texts, after dropping embedded images (base64 is not text)."""
+    found: list[str] = []
+    for text in texts:
+        found += find_identifiers(_EMBEDDED.sub("", text), list(names))
+    return found

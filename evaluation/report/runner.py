@@ -1,0 +1,556 @@
+"""Execute notebooks for many regions and write a complete, self-describing report run.
+
+One task is one notebook for one region. Each task runs papermill and then renders
+its HTML in the same worker, so the rendered page and the executed notebook always
+belong together. Tasks run in separate processes (papermill's ``cwd`` is a
+process-wide ``chdir``, unsafe with threads); with ``jobs=1`` they run one after the
+other in this process. A failing or timed-out task never stops the others; its status
+comes from the runner, because papermill does not record timeouts in the notebook.
+
+Everything is written to a hidden temporary folder next to the destination and moved
+into place only when the whole run is complete, so an interrupted run leaves the
+previous report untouched.
+
+Layout of ``out_root/<run_name>/``::
+
+    manifest.json               parameters, regions, notebooks, data hashes, versions,
+                                commit, kernel, options, per-task status/error/seconds
+    index.html                  overview for reviewers, links to every page
+    <region>/<notebook>.ipynb   executed notebook (partial if the task failed)
+    <region>/<notebook>.html    rendered notebook, code hidden unless show_code
+    <region>/metrics.json       {notebook stem: metrics it published}, notebook order
+
+``<region>`` is the region itself when it is a plain name (letters, digits, ``._-``)
+and a readable slug plus a short hash otherwise; the manifest gives each task's paths.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import secrets
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from evaluation.config import KERNEL_NAME
+from evaluation.report import manifest as _manifest
+from evaluation.report.metrics import collect, to_json_safe
+
+STATUSES = ("ok", "failed", "timeout")
+_PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_MAX_ERROR_CHARS = 2000
+
+
+@dataclass
+class Task:
+    """One notebook to execute for one region; outputs go to ``out_dir``."""
+
+    notebook: Path
+    region: str
+    parameters: dict
+    out_dir: Path
+
+
+@dataclass
+class TaskResult:
+    """Outcome of one task. ``status`` is one of ``"ok"``, ``"failed"``, ``"timeout"``.
+
+    ``seconds`` is wall time (execution plus rendering). ``cell`` is the index of the
+    failing cell in the executed notebook, when known. ``html``/``ipynb`` are ``None``
+    when nothing could be written.
+    """
+
+    notebook: Path
+    region: str
+    status: str
+    error: str | None
+    seconds: float
+    metrics: dict = field(default_factory=dict)
+    html: Path | None = None
+    ipynb: Path | None = None
+    cell: int | None = None
+
+
+@dataclass
+class RunResult:
+    """All task results of a run, in region order then notebook order."""
+
+    tasks: list[TaskResult]
+    path: Path
+    manifest: dict
+
+    @property
+    def failed(self) -> list[TaskResult]:
+        """Tasks whose status is not ``"ok"`` (failed or timed out)."""
+        return [t for t in self.tasks if t.status != "ok"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+@dataclass(frozen=True)
+class _Options:
+    """Per-run settings shipped to every worker (must pickle)."""
+
+    show_code: bool
+    language: str
+    timeout: int | None
+    kernel_name: str
+    run_name: str
+    footer: dict
+    guarded_names: tuple[str, ...] = ()
+
+
+def region_dir_name(region: str) -> str:
+    """Folder name for a region: the name itself if plain, else a slug plus hash.
+
+    Keeps ``"33"`` or ``"jawa-tengah"`` as they are, while a name with spaces,
+    slashes or markup still gets a safe, unique folder.
+    """
+    if _PLAIN_NAME.match(region) and region not in (".", ".."):
+        return region
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", region).strip("-.")[:40] or "region"
+    digest = hashlib.sha256(region.encode("utf-8")).hexdigest()[:8]
+    return f"{slug}-{digest}"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _trim(text: str) -> str:
+    text = str(text).strip()
+    return text if len(text) <= _MAX_ERROR_CHARS else text[: _MAX_ERROR_CHARS - 1] + "…"
+
+
+def _last_started_cell(nb) -> int | None:
+    """Index of the last cell papermill started; where a timeout happened."""
+    last = None
+    for index, cell in enumerate(nb.get("cells", [])):
+        if cell.get("metadata", {}).get("papermill", {}).get("start_time"):
+            last = index
+    return last
+
+
+def _kernel_label(kernel: dict, nb) -> str:
+    """e.g. ``blkk: Python (blkk); python 3.11.7`` (spec name, display name, interpreter)."""
+    label = kernel.get("name", "")
+    if kernel.get("display_name"):
+        label += f": {kernel['display_name']}"
+    info = nb.get("metadata", {}).get("language_info", {}) if nb is not None else {}
+    if info.get("name") and info.get("version"):
+        label += f"; {info['name']} {info['version']}"
+    return label
+
+
+def execute_task(task: Task, options: _Options) -> TaskResult:
+    """Execute one notebook with papermill and render it; never raises for notebook errors.
+
+    Runs in a worker process (or in-process when ``jobs=1``). The executed notebook is
+    kept even when a cell fails or times out, and rendered if possible so a reviewer
+    sees how far it got.
+    """
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from evaluation.report.privacy import guard_identifiers
+    from evaluation.report.render import to_html
+
+    started = time.perf_counter()
+    started_at = _now()
+    notebook = Path(task.notebook)
+    out_dir = Path(task.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ipynb = out_dir / f"{notebook.stem}.ipynb"
+    html_path = out_dir / f"{notebook.stem}.html"
+    status, error, cell, nb = "ok", None, None, None
+    try:
+        nb = papermill.execute_notebook(
+            notebook,
+            ipynb,
+            parameters=task.parameters,
+            kernel_name=options.kernel_name,
+            cwd=notebook.parent,
+            execution_timeout=options.timeout,
+            progress_bar=False,
+            log_output=False,
+        )
+    except PapermillExecutionError as exc:
+        status, error, cell = "failed", _trim(f"{exc.ename}: {exc.evalue}"), exc.cell_index
+    except TimeoutError:
+        # nbclient's CellTimeoutError; the saved notebook does not show it.
+        status, error = "timeout", f"a cell did not finish within {options.timeout} s"
+    except Exception as exc:  # kernel died, kernel missing, unreadable notebook, ...
+        status, error = "failed", _trim(f"{type(exc).__name__}: {exc}")
+
+    if nb is None and ipynb.exists():
+        try:
+            nb = nbformat.read(ipynb, as_version=4)
+        except Exception:  # half-written file: keep the status we have
+            nb = None
+    if status == "timeout" and nb is not None:
+        cell = _last_started_cell(nb)
+        if cell is not None:
+            error += f" (cell {cell})"
+    metrics = collect(nb) if nb is not None else {}
+
+    written_html = None
+    if nb is not None:
+        footer = {
+            **options.footer,
+            "region": task.region,
+            "notebook": notebook.name,
+            "status": status,
+            "error": error,
+            "parameters": to_json_safe(task.parameters),
+            "kernel": _kernel_label(options.footer.get("kernel") or {}, nb),
+            "started": started_at,
+            "finished": _now(),
+            "seconds": round(time.perf_counter() - started, 2),
+        }
+        if error is None:
+            del footer["error"]
+        try:
+            page = to_html(
+                nb,
+                show_code=options.show_code,
+                footer=footer,
+                language=options.language,
+                resources_path=notebook.parent,
+            )
+            leaks = guard_identifiers(page, json.dumps(metrics, default=str), names=options.guarded_names)
+            if leaks:
+                # nothing with a personal identifier is published, not even the executed notebook
+                ipynb.unlink(missing_ok=True)
+                status, error = "failed", f"privacy guard: {len(leaks)} personal identifier(s) in the output; page withheld"
+                metrics = {}
+            else:
+                html_path.write_text(page, encoding="utf-8")
+                written_html = html_path
+        except Exception as exc:
+            if status == "ok":
+                status, error = "failed", _trim(f"rendering failed: {type(exc).__name__}: {exc}")
+
+    return TaskResult(
+        notebook=notebook,
+        region=task.region,
+        status=status,
+        error=error,
+        seconds=round(time.perf_counter() - started, 3),
+        metrics=metrics,
+        html=written_html,
+        ipynb=ipynb if ipynb.exists() else None,
+        cell=cell,
+    )
+
+
+def _validate(notebooks: list[Path], regions: list[str], run_name: str) -> None:
+    if not notebooks:
+        raise ValueError("no notebooks given")
+    if not regions:
+        raise ValueError("no regions given")
+    missing = [str(nb) for nb in notebooks if not Path(nb).is_file()]
+    if missing:
+        raise FileNotFoundError(f"notebook(s) not found: {', '.join(missing)}")
+    stems = [Path(nb).stem for nb in notebooks]
+    if len(set(stems)) != len(stems):
+        raise ValueError(f"notebook names must be unique (outputs are named by them): {stems}")
+    for region in regions:
+        if not isinstance(region, str) or not region.strip():
+            raise ValueError(f"region must be a non-empty string, got {region!r}")
+    if len(set(regions)) != len(regions):
+        raise ValueError(f"regions listed twice: {sorted({r for r in regions if regions.count(r) > 1})}")
+    dirs = [region_dir_name(r) for r in regions]
+    if len(set(dirs)) != len(dirs):
+        raise ValueError(f"regions map to the same folder: {regions}")
+    if not _PLAIN_NAME.match(run_name) or run_name in (".", ".."):
+        raise ValueError(
+            f"run_name must be a plain folder name (letters, digits, '._-', not starting with '.'), got {run_name!r}"
+        )
+
+
+def _resolve_data_dir(parameters: dict, notebooks: list[Path]) -> Path | None:
+    """The data folder the notebooks read, relative paths taken from their folder."""
+    value = parameters.get("data_dir")
+    if value in (None, ""):
+        return None
+    path = Path(value)
+    if not path.is_absolute():
+        path = Path(notebooks[0]).parent / path
+    return path.resolve()
+
+
+def _pool_context():
+    """forkserver with papermill preloaded: workers start from a clean, single-threaded
+    parent (kernels and zmq dislike fork from a threaded process) without paying
+    the imports again; spawn where forkserver does not exist."""
+    try:
+        ctx = multiprocessing.get_context("forkserver")
+    except ValueError:
+        return multiprocessing.get_context("spawn")
+    ctx.set_forkserver_preload(["papermill", "nbconvert", "evaluation.report.render"])
+    return ctx
+
+
+def _stop_pool(executor: cf.ProcessPoolExecutor) -> None:
+    """Stop running workers at once (their kernels exit with their parent)."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=10)
+
+
+def _event_loop_running() -> bool:
+    """True inside a notebook or other asyncio code, where papermill cannot run in-process."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _execute_all(tasks: list[Task], options: _Options, jobs: int, bar) -> list[TaskResult]:
+    results: list[TaskResult | None] = [None] * len(tasks)
+
+    def done(index: int, result: TaskResult) -> None:
+        results[index] = result
+        if bar is not None:
+            bar.update(1)
+            failed = sum(1 for r in results if r is not None and r.status != "ok")
+            if failed:
+                bar.set_postfix(failed=failed)
+
+    def crashed(task: Task, exc: BaseException, prefix: str = "") -> TaskResult:
+        # A bug outside the notebook (or a dead worker): record it and go on.
+        return TaskResult(task.notebook, task.region, "failed", _trim(f"{prefix}{type(exc).__name__}: {exc}"), 0.0)
+
+    if jobs <= 1 and not _event_loop_running():
+        for index, task in enumerate(tasks):
+            try:
+                result = execute_task(task, options)
+            except Exception as exc:
+                result = crashed(task, exc)
+            done(index, result)
+        return results  # type: ignore[return-value]
+
+    workers = max(1, min(jobs, len(tasks)))
+    executor = cf.ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context())
+    futures: dict[cf.Future, int] = {}
+    try:
+        futures = {executor.submit(execute_task, task, options): i for i, task in enumerate(tasks)}
+        for future in cf.as_completed(futures):
+            index = futures[future]
+            try:
+                result = future.result()
+            except cf.process.BrokenProcessPool as exc:
+                result = crashed(tasks[index], exc, "worker died: ")
+            except Exception as exc:
+                result = crashed(tasks[index], exc)
+            done(index, result)
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        _stop_pool(executor)
+        raise
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+    return results  # type: ignore[return-value]
+
+
+def _swap_into_place(tmp: Path, final: Path) -> None:
+    """Replace ``final`` by ``tmp`` with two renames; the old report survives any failure."""
+    if not final.exists():
+        os.rename(tmp, final)
+        return
+    backup = final.parent / f".{final.name}.old-{secrets.token_hex(4)}"
+    os.rename(final, backup)
+    try:
+        os.rename(tmp, final)
+    except BaseException:
+        os.rename(backup, final)
+        raise
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+def _relative_to(path: Path | None, root: Path) -> str | None:
+    return None if path is None else Path(path).relative_to(root).as_posix()
+
+
+def run_report(
+    notebooks: list[Path],
+    regions: list[str],
+    parameters: dict,
+    out_root: Path,
+    run_name: str,
+    jobs: int = 1,
+    show_code: bool = False,
+    language: str = "en",
+    timeout: int | None = 600,
+    kernel_name: str = KERNEL_NAME,
+    progress: bool = True,
+) -> RunResult:
+    """Execute every notebook for every region and write the report to ``out_root/run_name``.
+
+    Parameters
+    ----------
+    notebooks : list of Path
+        Notebooks to execute; their file names (stems) must be unique.
+    regions : list of str
+        Each region gets its own folder; the notebook receives it as ``region``.
+    parameters : dict
+        Passed to every notebook (plus ``region``). ``data_dir``, if given, is hashed
+        into the manifest; a relative ``data_dir`` is read from the notebooks' folder,
+        which is also their working directory.
+    out_root, run_name : Path, str
+        The report is written to ``out_root / run_name``, replacing an earlier run of
+        the same name only once this one is complete.
+    jobs : int
+        Worker processes; 1 runs tasks one by one in this process (in one worker
+        process when called from a running event loop, e.g. inside a notebook, where
+        papermill cannot run in-process).
+    show_code, language : bool, {"en", "id"}
+        Rendering of the HTML pages and the index.
+    timeout : int or None
+        Seconds any one cell may run before the task is stopped as ``"timeout"``.
+    kernel_name : str
+        Jupyter kernel to execute with (recorded in the manifest).
+    progress : bool
+        Show a progress bar over tasks.
+
+    Returns
+    -------
+    RunResult
+        Task results in region order then notebook order; deterministic apart from
+        the timing fields.
+    """
+    from tqdm import tqdm
+
+    from evaluation.report.index import write_index
+    from evaluation.report.render import LABELS
+
+    notebooks = [Path(nb).resolve() for nb in notebooks]
+    regions = list(regions)
+    parameters = to_json_safe(dict(parameters), where="parameters")
+    if language not in LABELS:
+        raise ValueError(f"language must be one of {sorted(LABELS)}, got {language!r}")
+    _validate(notebooks, regions, run_name)
+    out_root = Path(out_root)
+    out_root.mkdir(parents=True, exist_ok=True)
+    final = out_root / run_name
+
+    started_at, started = _now(), time.perf_counter()
+    data_dir = _resolve_data_dir(parameters, notebooks)
+    hashes = _manifest.data_hashes(data_dir) if data_dir is not None and data_dir.is_dir() else None
+    versions = _manifest.package_versions()
+    commit = _manifest.git_commit()
+    kernel = _manifest.kernel_info(kernel_name)
+    if "display_name" not in kernel:
+        # Fail before any work instead of once per task.
+        raise ValueError(
+            f"Jupyter kernel {kernel_name!r} is not installed; register it with "
+            f"`python -m ipykernel install --sys-prefix --name {kernel_name}`"
+        )
+    from evaluation.data.load import identifier_values
+
+    options = _Options(
+        guarded_names=identifier_values(data_dir) if data_dir is not None and data_dir.is_dir() else (),
+        show_code=show_code,
+        language=language,
+        timeout=timeout,
+        kernel_name=kernel_name,
+        run_name=run_name,
+        footer={
+            "run_name": run_name,
+            "data_hashes": hashes,
+            "package_versions": versions,
+            "commit": commit,
+            "kernel": kernel,
+        },
+    )
+
+    # mkdtemp: unique and created atomically, so two runs never share a folder.
+    tmp = Path(tempfile.mkdtemp(prefix=f".{run_name}.tmp-", dir=out_root))
+    try:
+        tasks = [
+            Task(
+                notebook=nb,
+                region=region,
+                parameters={**parameters, "region": region},
+                out_dir=tmp / region_dir_name(region),
+            )
+            for region in regions
+            for nb in notebooks
+        ]
+        bar = tqdm(total=len(tasks), desc=run_name, unit="notebook") if progress else None
+        try:
+            results = _execute_all(tasks, options, jobs, bar)
+        finally:
+            if bar is not None:
+                bar.close()
+
+        for region in regions:
+            region_results = [r for r in results if r.region == region]
+            metrics = {Path(r.notebook).stem: r.metrics for r in region_results}
+            (tmp / region_dir_name(region)).mkdir(parents=True, exist_ok=True)
+            (tmp / region_dir_name(region) / "metrics.json").write_text(
+                json.dumps(metrics, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"
+            )
+
+        task_records = [
+            {
+                "region": r.region,
+                "notebook": Path(r.notebook).stem,
+                "status": r.status,
+                "error": r.error,
+                "cell": r.cell,
+                "seconds": r.seconds,
+                "ipynb": _relative_to(r.ipynb, tmp),
+                "html": _relative_to(r.html, tmp),
+                "metrics": f"{region_dir_name(r.region)}/metrics.json",
+            }
+            for r in results
+        ]
+        manifest = _manifest.build_manifest(
+            run_name=run_name,
+            parameters=parameters,
+            regions=regions,
+            notebooks=notebooks,
+            kernel_name=kernel_name,
+            tasks=task_records,
+            started=started_at,
+            finished=_now(),
+            data_dir=data_dir,
+            hashes=hashes,
+            versions=versions,
+            commit=commit,
+            kernel=kernel,
+            options={"show_code": show_code, "language": language, "timeout": timeout},
+            execution={"jobs": jobs, "seconds": round(time.perf_counter() - started, 3)},
+        )
+        (tmp / "manifest.json").write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"
+        )
+        write_index(tmp, manifest, language=language)
+        _swap_into_place(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+    for r in results:
+        r.html = None if r.html is None else final / Path(r.html).relative_to(tmp)
+        r.ipynb = None if r.ipynb is None else final / Path(r.ipynb).relative_to(tmp)
+    return RunResult(tasks=results, path=final, manifest=manifest)
