@@ -56,3 +56,24 @@ def stage_by_age(df: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
     tab = tab.reindex(columns=["tumbuh", "berkembang", "mandiri"], fill_value=0.0)
     tab["centers"] = snap.groupby("age").size()
     return tab.reset_index()
+
+
+READABLE = {
+    "centers": "centers",
+    "packages": "packages",
+    "self_funded_packages": "self-funded packages",
+    "trainees_enrolled": "trainees enrolled",
+    "completion_rate": "completed %",
+    "certification_rate": "certified %",
+    "placement_rate": "placed %",
+    "own_revenue_share": "own revenue / cost %",
+    "mandiri_share": "mandiri %",
+}
+
+
+def readable(table: pd.DataFrame, by: str) -> pd.DataFrame:
+    """The columns a reader needs, rates as percentages, indexed by the grouping."""
+    out = table[[by, *READABLE]].rename(columns=READABLE).set_index(by)
+    for col in ("completed %", "certified %", "placed %", "own revenue / cost %", "mandiri %"):
+        out[col] = (out[col] * 100).round(1)
+    return out
