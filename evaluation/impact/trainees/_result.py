@@ -1,0 +1,140 @@
+"""The result of :func:`training_effect`: estimate, inference and diagnostics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+
+def _fmt(value: float) -> str:
+    """Dollars/rupiah to the unit, shares and small effects to three significant digits."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+@dataclass
+class TrainingEffect:
+    """Effect of training on an outcome, with the diagnostics needed to judge it.
+
+    Attributes
+    ----------
+    method, estimand : how the effect was estimated and what it refers to
+        (``"att"``: average effect on trainees; ``"ate"``: on everyone).
+    estimate, se : point estimate and standard error (outcome units).
+    n_treated, n_control : rows that entered the estimate (after trimming/caliper).
+    warnings : plain-language problems a reader must know about.
+    notes : how the standard error was obtained and other caveats.
+    diagnostics : numbers behind the warnings (effective sample sizes, trimming, ...).
+    """
+
+    method: str
+    estimand: str
+    estimate: float
+    se: float
+    n_treated: int
+    n_control: int
+    outcome: str
+    treatment: str
+    covariates: tuple[str, ...]
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    diagnostics: dict = field(default_factory=dict)
+    balance_frame: pd.DataFrame | None = field(default=None, repr=False)
+    overlap_info: dict | None = field(default=None, repr=False)
+    propensity_logit: np.ndarray | None = field(default=None, repr=False)
+    treated_flag: np.ndarray | None = field(default=None, repr=False)
+    survey_weight: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def att(self) -> float:
+        if self.estimand != "att":
+            raise AttributeError(f"this result estimates the {self.estimand.upper()}; use .estimate or .ate")
+        return self.estimate
+
+    @property
+    def ate(self) -> float:
+        if self.estimand != "ate":
+            raise AttributeError(f"this result estimates the {self.estimand.upper()}; use .estimate or .att")
+        return self.estimate
+
+    def conf_int(self, alpha: float = 0.05) -> tuple[float, float]:
+        """Normal-approximation confidence interval."""
+        z = stats.norm.ppf(1 - alpha / 2)
+        return (self.estimate - z * self.se, self.estimate + z * self.se)
+
+    @property
+    def pvalue(self) -> float:
+        return float(2 * stats.norm.sf(abs(self.estimate / self.se))) if self.se > 0 else float("nan")
+
+    def summary(self, alpha: float = 0.05) -> pd.DataFrame:
+        """One-row table: method, estimand, estimate, se, ci_low, ci_high, n_treated, n_control."""
+        low, high = self.conf_int(alpha)
+        return pd.DataFrame(
+            [
+                {
+                    "method": self.method,
+                    "estimand": self.estimand,
+                    "estimate": self.estimate,
+                    "se": self.se,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "n_treated": self.n_treated,
+                    "n_control": self.n_control,
+                }
+            ]
+        )
+
+    def balance(self) -> pd.DataFrame:
+        """Standardised mean differences per covariate, before and after adjustment.
+
+        ``smd_after`` is NaN for methods that do not reweight or match
+        (naive, ols, ra): they adjust the outcome, not the comparison group.
+        """
+        if self.balance_frame is None:
+            return pd.DataFrame(columns=["covariate", "smd_before", "smd_after"])
+        return self.balance_frame.copy()
+
+    def overlap(self) -> pd.Series:
+        """Propensity-score ranges by group and counts outside the common support.
+
+        Computed on the full sample, before any trimming.
+        """
+        return pd.Series(self.overlap_info or {}, dtype=object, name="overlap")
+
+    def plot(self, figsize: tuple[float, float] = (11.0, 4.5)):
+        """Love plot (|SMD| before/after) and the overlap of logit propensity scores."""
+        import matplotlib.pyplot as plt  # lazily: importing the package must stay light
+
+        fig, (ax_bal, ax_ov) = plt.subplots(1, 2, figsize=figsize, constrained_layout=True)
+        table = self.balance()
+        if not table.empty:
+            table = table.iloc[::-1]
+            pos = np.arange(len(table))
+            ax_bal.scatter(np.abs(table["smd_before"]), pos, marker="o", facecolors="none",
+                           edgecolors="tab:red", label="before")
+            if table["smd_after"].notna().any():
+                ax_bal.scatter(np.abs(table["smd_after"]), pos, marker="o", color="tab:blue",
+                               label=f"after ({self.method})")
+            ax_bal.axvline(0.1, color="grey", linestyle="--", linewidth=1)
+            ax_bal.set_yticks(pos, table["covariate"])
+            ax_bal.set_xlabel("|standardised mean difference|")
+            ax_bal.legend(loc="lower right", frameon=False)
+        ax_bal.set_title("Covariate balance")
+
+        if self.propensity_logit is not None:
+            lg, t, w = self.propensity_logit, self.treated_flag, self.survey_weight
+            finite = np.isfinite(lg)
+            bins = np.histogram_bin_edges(lg[finite], bins=50)
+            for flag, colour, label in ((0, "tab:grey", "comparison"), (1, "tab:orange", "trainees")):
+                sel = finite & (t == flag)
+                ax_ov.hist(lg[sel], bins=bins, weights=w[sel], density=True, alpha=0.5,
+                           color=colour, label=label)
+            ax_ov.set_xlabel("logit of propensity score")
+            ax_ov.set_ylabel("density (survey-weighted)")
+            ax_ov.legend(frameon=False)
+        ax_ov.set_title("Propensity score overlap (before trimming)")
+        fig.suptitle(f"{self.method.upper()} {self.estimand.upper()} on {self.outcome}: "
+                     f"{_fmt(self.estimate)} (SE {_fmt(self.se)})")
+        return fig
