@@ -1,0 +1,221 @@
+"""The front of the risk room: fit once nationally, store, slice per region.
+
+``fit_risk(dataset)`` builds features and labels, validates the models on a time split
+(earlier cohorts -> the latest labelled cohorts) and by grouped CV over provinces, refits
+them on every labelled center, and scores the register. ``RiskResult.save(path)`` stores it;
+``load_risk(path).register_for("33")`` gives a regional notebook its slice without refitting.
+``evaluate_risk(data_dir)`` returns the headline numbers as a plain dict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .features import RiskSpec, center_features, label_frame
+from .models import BoostedRiskModel, LogisticRiskModel
+from .register import build_register, register_for_region, write_register_csv, write_register_xlsx
+from .validation import ValidationResult, validate_grouped_cv, validate_time_split
+
+__all__ = ["RiskResult", "fit_risk", "evaluate_risk", "load_risk", "load_truth"]
+
+TRUTH_FILE = Path("truth") / "center_mandiri_probability.csv"
+CALIBRATION_NOTE = ("logistic: Platt (sigmoid) on out-of-fold scores, stratified 5-fold CV of the training "
+                    "centers; boosted: isotonic, same folds")
+
+
+def load_truth(data_dir, spec: RiskSpec) -> pd.Series | None:
+    """True risk (1 - p_mandiri_within_4y) per center from a synthetic sample's truth folder,
+    or None when the folder has none or the target/horizon differ from the planted ones."""
+    path = Path(data_dir) / TRUTH_FILE
+    if not path.exists() or spec.target_stage != "mandiri" or spec.horizon_years != 4:
+        return None
+    t = pd.read_csv(path, dtype={"center_id": str})
+    return (1.0 - t.set_index("center_id")["p_mandiri_within_4y"].astype(float)).rename("oracle")
+
+
+@dataclass
+class RiskResult:
+    """A fitted risk analysis: models, validation, metrics and the register."""
+
+    spec: RiskSpec
+    seed: int
+    k: int
+    band_thresholds: tuple[float, float]
+    features: pd.DataFrame
+    labels: pd.DataFrame
+    models: dict  # name -> fitted on every labelled center
+    time_split: ValidationResult
+    grouped_cv: ValidationResult | None
+    register: pd.DataFrame
+    metrics: dict
+    odds_ratios: pd.DataFrame | None = None
+    info: dict = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ reading
+    def summary(self) -> pd.DataFrame:
+        """Metrics of each model, baseline and the oracle, for the time split and grouped CV."""
+        parts = []
+        for v in (self.time_split, self.grouped_cv):
+            if v is None:
+                continue
+            m = v.metrics.copy()
+            m.insert(0, "validation", v.scheme)
+            m.index.name = "model"
+            parts.append(m.reset_index())
+        return pd.concat(parts, ignore_index=True)
+
+    def coefficients(self) -> pd.DataFrame:
+        """The register model's coefficients on the calibrated log-odds scale, per SD."""
+        return self.models["logistic"].coefficients()
+
+    def register_for(self, region: str) -> pd.DataFrame:
+        """The register rows of a province ("33"), regency ("33.26") or all of Indonesia ("ID")."""
+        return register_for_region(self.register, region)
+
+    def plot(self):
+        """Calibration curve and ROC curve of the time-split test set."""
+        import matplotlib.pyplot as plt
+        from sklearn.metrics import roc_curve
+
+        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4.2))
+        pred = self.time_split.predictions
+        names = [n for n in ("logistic", "boosted", "baseline_one_feature", "oracle") if n in pred]
+        ax1.plot([0, 1], [0, 1], color="grey", lw=0.8, ls="--")
+        for n in names:
+            t = self.time_split.calibration[n]
+            ax1.plot(t["mean_predicted"], t["observed"], marker="o", ms=3, label=n)
+            fpr, tpr, _ = roc_curve(pred["label"], pred[n])
+            ax2.plot(fpr, tpr, label=f"{n} (AUC {self.time_split.metrics.loc[n, 'auc']:.3f})")
+        lo = min(t["mean_predicted"].min() for t in self.time_split.calibration.values())
+        ax1.set(xlim=(max(lo - 0.05, 0), 1), ylim=(max(lo - 0.05, 0), 1), xlabel="Predicted risk (decile mean)",
+                ylabel="Observed share not reaching " + self.spec.target_stage,
+                title=f"Calibration, test cohorts {', '.join(map(str, self.time_split.info['test_cohorts']))}")
+        ax2.plot([0, 1], [0, 1], color="grey", lw=0.8, ls="--")
+        ax2.set(xlabel="False positive rate", ylabel="True positive rate", title="ROC")
+        ax1.legend(fontsize=7)
+        ax2.legend(fontsize=7)
+        fig.tight_layout()
+        return fig
+
+    # ------------------------------------------------------------------ storing
+    def save(self, path) -> Path:
+        """Store the whole result (joblib) so regional notebooks can read it without refitting."""
+        import joblib
+
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        joblib.dump(self, path, compress=3)
+        return path
+
+    def export(self, folder, region: str = "ID", stem: str = "risk_register") -> dict[str, Path]:
+        """Write the (regional) register as CSV and XLSX."""
+        folder = Path(folder)
+        reg = self.register_for(region)
+        suffix = "" if region == "ID" else f"_{region}"
+        return {"csv": write_register_csv(reg, folder / f"{stem}{suffix}.csv"),
+                "xlsx": write_register_xlsx(reg, folder / f"{stem}{suffix}.xlsx")}
+
+
+def load_risk(path) -> RiskResult:
+    """A result stored with :meth:`RiskResult.save`."""
+    import joblib
+
+    result = joblib.load(Path(path))
+    if not isinstance(result, RiskResult):
+        raise TypeError(f"{path} does not hold a RiskResult")
+    return result
+
+
+def _default_models(seed: int) -> dict:
+    return {"logistic": LogisticRiskModel(random_state=seed), "boosted": BoostedRiskModel(random_state=seed)}
+
+
+def fit_risk(dataset, target_stage: str = "mandiri", horizon_years: int = 4, decision_age: int = 2, seed: int = 0,
+             *, test_cohorts: int = 2, k: int = 200, band_thresholds: tuple[float, float] = (0.7, 0.9),
+             grouped_cv: bool = True, cv_splits: int = 5, n_bins: int = 10, truth: pd.Series | None | str = "auto",
+             odds_ratios: bool = True) -> RiskResult:
+    """Fit, validate and score. ``dataset`` is an :class:`evaluation.data.load.Dataset`.
+
+    Parameters
+    ----------
+    target_stage, horizon_years, decision_age : what is predicted and when (see ``features``).
+    seed : seed of the calibration folds and of the boosted trees.
+    test_cohorts : how many of the latest labelled cohorts form the test set.
+    k : centers the ministry can support; precision is measured among the ``k`` highest risks.
+    band_thresholds : (medium, high) cut-offs of the risk band.
+    truth : true risk per center for the oracle rows; ``"auto"`` reads the sample's truth folder.
+    """
+    spec = RiskSpec(target_stage, int(horizon_years), int(decision_age))
+    centers, cy = dataset.centers, dataset.center_years
+    last_year = int(cy["year"].max())
+    features = center_features(centers, cy, dataset.regency_years, spec.decision_age)
+    labels = label_frame(centers, cy, spec.target_stage, spec.horizon_years, last_year=last_year)
+    if isinstance(truth, str) and truth == "auto":
+        truth = load_truth(dataset.data_dir, spec)
+    models = _default_models(seed)
+
+    ts = validate_time_split(features, labels, models, test_cohorts=test_cohorts, k=k, n_bins=n_bins, truth=truth)
+    ts.info.pop("fitted", None)
+    gcv = None
+    provinces = centers.set_index("center_id")["province_code"]
+    if grouped_cv and provinces.reindex(labels.index[labels["label"].notna()]).nunique() >= 2:
+        gcv = validate_grouped_cv(features, labels, models, provinces, n_splits=cv_splits, k=k, n_bins=n_bins,
+                                  truth=truth)
+
+    lab = labels.index[labels["label"].notna()]
+    y = labels.loc[lab, "label"].astype(int).to_numpy()
+    fitted = {name: m.fit(features.loc[lab], y) for name, m in models.items()}
+    register = build_register(centers, cy, features, labels, fitted["logistic"], boosted=fitted["boosted"],
+                              target_stage=spec.target_stage, decision_age=spec.decision_age,
+                              band_thresholds=band_thresholds, last_year=last_year)
+    ors = fitted["logistic"].odds_ratios(features.loc[lab], y) if odds_ratios else None
+
+    metrics = _headline(ts, gcv, spec, seed, k, labels, register, features)
+    return RiskResult(spec, seed, k, tuple(band_thresholds), features, labels, fitted, ts, gcv, register, metrics,
+                      ors, info={"last_year": last_year, "calibration": CALIBRATION_NOTE})
+
+
+def _headline(ts: ValidationResult, gcv: ValidationResult | None, spec: RiskSpec, seed: int, k: int,
+              labels: pd.DataFrame, register: pd.DataFrame, features: pd.DataFrame) -> dict:
+    m = ts.metrics
+    nan = float("nan")
+    names = ("auc", "pr_auc", "brier", "ece", "precision_at_k", "precision_at_10pct", "precision_at_25pct",
+             "precision_at_50pct")
+    out = {name: float(m.loc["logistic", name]) for name in names}
+    for prefix, row in (("boosted", "boosted"), ("baseline", "baseline_one_feature"),
+                        ("prevalence", "baseline_prevalence"), ("oracle", "oracle")):
+        for name in names:
+            out[f"{prefix}_{name}"] = float(m.loc[row, name]) if row in m.index else nan
+    out["k"] = int(min(k, ts.info["n_test"]))
+    out["prevalence_test"] = float(m.loc["logistic", "prevalence"])
+    out["mean_predicted_test"] = float(m.loc["logistic", "mean_predicted"])
+    # grouped-CV keys are always present (NaN when skipped, e.g. a single-province fit)
+    g = gcv.metrics if gcv is not None else pd.DataFrame()
+    for row, prefix in (("logistic", "cv"), ("boosted", "cv_boosted"), ("baseline_one_feature", "cv_baseline"),
+                        ("oracle", "cv_oracle")):
+        for name in ("auc", "brier", "ece"):
+            out[f"{prefix}_{name}"] = float(g.loc[row, name]) if row in g.index else nan
+    out.update({
+        "n_train": int(ts.info["n_train"]), "n_test": int(ts.info["n_test"]),
+        "train_cohorts": list(ts.info["train_cohorts"]), "test_cohorts": list(ts.info["test_cohorts"]),
+        "baseline_feature": str(ts.info["one_feature"]),
+        "n_labelled": int(labels["label"].notna().sum()), "n_scored": int(len(features)),
+        "n_register": int(len(register)),
+        "n_high_risk": int((register["risk_band"] == "high").sum()),
+        "target_stage": spec.target_stage, "horizon_years": spec.horizon_years, "decision_age": spec.decision_age,
+        "seed": int(seed), "model": "logistic", "calibration": CALIBRATION_NOTE,
+    })
+    return out
+
+
+def evaluate_risk(data_dir, target_stage: str = "mandiri", horizon_years: int = 4, decision_age: int = 2,
+                  seed: int = 0, **kwargs) -> dict:
+    """Headline metrics of :func:`fit_risk` on a data folder (time-split test set; the oracle
+    only where the folder holds the planted truth, else NaN)."""
+    from evaluation.data.load import load_dataset
+
+    result = fit_risk(load_dataset(data_dir), target_stage, horizon_years, decision_age, seed, **kwargs)
+    return result.metrics
