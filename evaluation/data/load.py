@@ -6,6 +6,7 @@ example lines, so a data officer can fix a spreadsheet in one pass.
 
 from __future__ import annotations
 
+import io
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -118,15 +119,93 @@ def read_raw(path: Path, table: Table, report: ValidationReport) -> RawTable | N
 
 
 def _read_csv(path: Path, table: Table, report: ValidationReport) -> RawTable | None:
-    text = path.read_bytes().decode("utf-8-sig")
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        report.add(Problem(path.name, None, "file is UTF-16 text (Excel 'Unicode Text'?); save it as 'CSV UTF-8' and try again"))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        _report_encoding(path, data, report)
+        return None
     if not text.strip():
         report.add(Problem(path.name, None, "file is empty"))
         return None
-    header = text.splitlines()[0]
-    sep = ";" if header.count(";") > header.count(",") else ","
-    frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    sep = _separator(text)
+    frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     frame.columns = [str(c).strip() for c in frame.columns]
     return RawTable(table.name, path, frame, first_line=2, locale="id" if sep == ";" else "en")
+
+
+def _separator(text: str) -> str:
+    """The separator the header uses most: ',' (default), ';' (Indonesian Excel) or a tab."""
+    header = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    counts = {",": header.count(","), ";": header.count(";"), "\t": header.count("\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > counts[","] else ","
+
+
+_NOT_UTF8 = "text is not UTF-8 (saved as Windows-1252/Latin-1?); save the file as 'CSV UTF-8' and try again"
+
+
+def _report_encoding(path: Path, data: bytes, report: ValidationReport) -> None:
+    """Name the columns and lines whose text is not UTF-8, showing the text as Windows-1252.
+
+    The file is refused rather than decoded by guessing: a wrong guess garbles names
+    silently, and they reach the reports.
+    """
+
+    def bad(cell: str) -> bool:
+        try:
+            cell.encode("latin-1").decode("utf-8")
+        except UnicodeDecodeError:
+            return True
+        return False
+
+    def shown(cell: str) -> str:
+        return cell.encode("latin-1").decode("cp1252", errors="replace")
+
+    text = data.decode("latin-1")  # one character per byte: positions and separators survive
+    if text.startswith("\xef\xbb\xbf"):
+        text = text[3:]
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=_separator(text), dtype=str, keep_default_na=False)
+    except Exception:
+        frame = None
+    found = False
+    if frame is not None:
+        bad_names = [c for c in frame.columns if bad(str(c))]
+        if bad_names:
+            found = True
+            report.add(Problem(path.name, None, f"header: {_NOT_UTF8}", lines=(1,), values=(shown(str(bad_names[0])),), count=1))
+        for col in frame.columns:
+            mask = frame[col].map(bad)
+            if not mask.any():
+                continue
+            found = True
+            idx = mask[mask].index[:MAX_EXAMPLES]
+            report.add(
+                Problem(
+                    path.name,
+                    shown(str(col).strip()),
+                    _NOT_UTF8,
+                    lines=tuple(int(i) + 2 for i in idx),
+                    values=tuple(shown(frame.at[i, col]) for i in idx),
+                    count=int(mask.sum()),
+                )
+            )
+    if not found:  # unparsable as CSV: point at the raw lines
+        lines = [n for n, line in enumerate(data.split(b"\n"), start=1) if bad(line.decode("latin-1"))]
+        report.add(
+            Problem(
+                path.name,
+                None,
+                f"file {_NOT_UTF8}",
+                lines=tuple(lines[:MAX_EXAMPLES]),
+                values=("",) * min(len(lines), MAX_EXAMPLES),
+                count=len(lines),
+            )
+        )
 
 
 def _read_xlsx(path: Path, table: Table) -> RawTable:
@@ -178,9 +257,9 @@ class _Checker:
         if mask is None:
             self.report.add(Problem(self.fname, column, message, severity=severity))
             return
-        idx = self.lines(mask)
-        if len(idx) == 0:
+        if not mask.any():
             return
+        idx = self.lines(mask)
         shown = idx[:MAX_EXAMPLES]
         vals = values if values is not None else (self.raw.frame[column] if column in self.raw.frame else None)
         self.report.add(
@@ -196,10 +275,26 @@ class _Checker:
         )
 
 
+#: 1.234.567,89 or 1234567,89 or 2019 (Indonesian: dotted thousands, decimal comma)
+_ID_NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
+#: 6.58, 2019.0, 215945 (a point as the decimal mark, no thousands separator)
+_DOT_DECIMAL = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)$")
+
+
 def _parse_numbers(text: pd.Series, locale: str) -> pd.Series:
     s = text.str.strip().str.replace(" ", "", regex=False).str.replace("\u00a0", "", regex=False)
     if locale == "id":  # 1.234.567,89 -> 1234567.89
-        s = s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        present = s[s != ""]
+        dot_decimal = (
+            len(present) > 0
+            and not present.str.match(_ID_NUMBER).all()
+            and present.str.match(_DOT_DECIMAL).all()
+        )
+        # A semicolon file whose column is written with a decimal point ('6.58', '2.6455')
+        # cannot be Indonesian: reading the point as a thousands separator would multiply
+        # the values silently, so that column is read with the point as decimal mark.
+        if not dot_decimal:
+            s = s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     return pd.to_numeric(s.where(s != ""), errors="coerce")
 
 
@@ -271,9 +366,11 @@ def _coerce_code(codes: pd.Series, column: Column, chk: _Checker) -> pd.Series:
     pattern = PROVINCE_CODE if name == "province_code" else REGENCY_CODE
     good = codes.str.match(pattern)
     empty = codes == ""
-    lost_zero = codes.str.match(r"^\d{2}\.\d$")
-    no_dot = codes.str.match(r"^\d{4}$") & (name != "province_code")
-    float_like = codes.str.match(r"^\d+\.\d*$") & ~good & ~lost_zero
+    province = name == "province_code"
+    lost_zero = codes.str.match(r"^\d{2}\.\d$") & (not province)
+    province_float = codes.str.match(r"^\d{2}\.0+$") & province
+    no_dot = codes.str.match(r"^\d{4}$") & (not province)
+    float_like = codes.str.match(r"^\d+\.\d*$") & ~good & ~lost_zero & ~province_float
     chk.add(
         name,
         "code lost its trailing zero (e.g. 33.1 for '33.10'): the column was read as a number; store codes as text",
@@ -281,11 +378,16 @@ def _coerce_code(codes: pd.Series, column: Column, chk: _Checker) -> pd.Series:
     )
     chk.add(
         name,
+        "province code written as a number (e.g. 33.0 for '33'): the column was read as a number; store codes as text",
+        province_float,
+    )
+    chk.add(
+        name,
         "four-digit code without the dot (BPS style?); expected a Kemendagri code like '33.26' — "
         "BPS codes belong in a separate bps_code column",
         no_dot,
     )
-    other = ~good & ~empty & ~lost_zero & ~no_dot
+    other = ~good & ~empty & ~lost_zero & ~no_dot & ~province_float
     example = "'33'" if name == "province_code" else "'33.26'"
     chk.add(name, f"not a Kemendagri code like {example}" + (" (a number?)" if float_like.any() else ""), other)
     return codes.where(good)
@@ -410,9 +512,29 @@ def validate(data_dir: str | Path) -> tuple[Dataset | None, ValidationReport]:
         if "center_years" in tables:
             _check_center_timing(tables["center_years"], checkers["center_years"], tables["centers"])
 
+    if "center_years" in tables and "stage" not in tables["center_years"]:
+        _derive_missing_stage(tables["center_years"], checkers["center_years"])
+
     usable = all(t in tables for t, spec in TABLES.items() if spec.required)
     dataset = Dataset(data_dir, {k: _final_types(v) for k, v in tables.items()}, files, report) if usable else None
     return dataset, report
+
+
+def _derive_missing_stage(cy: pd.DataFrame, chk: _Checker) -> None:
+    """A source without ``stage``: derive it from the roadmap criteria (default thresholds).
+
+    Every table downstream reads ``stage``; the warning says it was derived, and callers
+    who want other thresholds re-derive with :func:`evaluation.data.stages.derive_stage`.
+    """
+    from .stages import derive_stage
+
+    cy["stage"] = derive_stage(cy)
+    chk.add(
+        "stage",
+        "column is absent; stage derived from the roadmap criteria with the default thresholds "
+        "(evaluation.data.stages.StageThresholds)",
+        severity="warning",
+    )
 
 
 def _final_types(df: pd.DataFrame) -> pd.DataFrame:

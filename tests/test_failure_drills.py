@@ -1,0 +1,183 @@
+"""Failure drills for a report run: a failing notebook, and a run killed or interrupted mid-way.
+
+``tests/test_report_runner.py`` already covers, with kernels: one notebook failing while
+the others complete (status and error in the manifest and the index page), a timeout
+recorded as ``"timeout"``, and a ``KeyboardInterrupt`` injected between tasks. The drills
+here add what it leaves open:
+
+- `blkk report` itself exits non-zero and names the failed task when a notebook fails,
+  while the rest of the report is still published;
+- a real run in another process, stopped after its first task has finished: by SIGINT
+  (Ctrl-C, worker processes running) or by SIGKILL (no chance to clean up). The earlier
+  report of the same name and other reports stay byte-identical; after SIGINT no hidden
+  folder is left; after SIGKILL a stale ``.<run>.tmp-*`` may remain, and the next run
+  still publishes a complete report that contains nothing from it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from evaluation import cli
+from evaluation.report import manifest as manifest_mod
+from evaluation.report import runner as runner_mod
+from evaluation.report.runner import TaskResult, run_report
+
+FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+OK, SLOW = FIXTURES / "ok.ipynb", FIXTURES / "slow.ipynb"
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def fake_execute(task, options):
+    """Stands in for papermill: tiny outputs; a notebook whose name starts with 02 fails in region 34."""
+    task.out_dir.mkdir(parents=True, exist_ok=True)
+    stem = Path(task.notebook).stem
+    ipynb, page = task.out_dir / f"{stem}.ipynb", task.out_dir / f"{stem}.html"
+    ipynb.write_text("{}", encoding="utf-8")
+    page.write_text(f"<p>{html.escape(task.region)} {stem}</p>", encoding="utf-8")
+    if stem.startswith("02") and task.region == "34":
+        return TaskResult(task.notebook, task.region, "failed", "ValueError: planted drill failure", 0.01, {}, page, ipynb, 3)
+    return TaskResult(task.notebook, task.region, "ok", None, 0.01, {"n": 1}, page, ipynb)
+
+
+@pytest.fixture
+def fake_runner(monkeypatch):
+    monkeypatch.setattr(runner_mod, "execute_task", fake_execute)
+    monkeypatch.setattr(manifest_mod, "kernel_info", lambda name: {"name": name, "display_name": "Fake"})
+
+
+# ------------------------------------------------------------------ (a) one notebook fails
+
+
+def test_report_command_exits_nonzero_and_publishes_the_rest(fake_runner, small_sample, tmp_path, capsys):
+    out_root = tmp_path / "reports"
+    code = cli.main(
+        ["report", "--regions", "33", "34", "--notebooks", "01,02", "--data-dir", str(small_sample),
+         "--out", str(out_root), "--run", "drill"]
+    )
+    out = capsys.readouterr()
+    assert code == 1
+    assert "Traceback" not in out.out + out.err
+    assert "FAILED 34 02_center_outcomes: failed: ValueError: planted drill failure" in out.err
+    run = out_root / "drill"
+    assert f"report: {run / 'index.html'}" in out.out
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    status = {(t["region"], t["notebook"]): (t["status"], t["error"]) for t in manifest["tasks"]}
+    assert status == {
+        ("33", "01_data_quality"): ("ok", None),
+        ("33", "02_center_outcomes"): ("ok", None),
+        ("34", "01_data_quality"): ("ok", None),
+        ("34", "02_center_outcomes"): ("failed", "ValueError: planted drill failure"),
+    }
+    assert manifest["summary"] == {"tasks": 4, "ok": 3, "failed": 1, "timeout": 0}
+    page = (run / "index.html").read_text(encoding="utf-8")
+    assert "status-failed" in page and "planted drill failure" in page
+    for region in ("33", "34"):
+        assert (run / region / "01_data_quality.html").is_file()
+    assert sorted(p.name for p in out_root.iterdir()) == ["drill"]
+
+
+# ------------------------------------------------------------ (c) a run stopped from outside
+
+DRIVER = """
+import sys
+from pathlib import Path
+from evaluation.report.runner import run_report
+
+out_root, run_name, jobs = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+notebooks = [Path(p) for p in sys.argv[4:]]
+run_report(notebooks, ["33"], {}, out_root, run_name, jobs=jobs, timeout=120, progress=False)
+print("finished")
+"""
+
+
+def _publish_earlier_reports(out_root: Path) -> None:
+    """The report a stopped run would replace ("drill") and an unrelated one ("other")."""
+    run_report([OK], ["33", "34"], {}, out_root, "drill", progress=False)
+    run_report([OK], ["51"], {}, out_root, "other", progress=False)
+
+
+def _stop_after_first_task(proc: subprocess.Popen, out_root: Path, how: signal.Signals) -> None:
+    deadline = time.monotonic() + 180
+    try:
+        while not list(out_root.glob(".drill.tmp-*/33/ok.html")):
+            if proc.poll() is not None:
+                pytest.fail(f"the run ended before it could be stopped: {proc.communicate()}")
+            if time.monotonic() > deadline:
+                pytest.fail("the first task did not finish within 180 s")
+            time.sleep(0.1)
+        time.sleep(0.5)  # the second (slow) task is under way
+        if how == signal.SIGKILL:
+            os.killpg(proc.pid, signal.SIGKILL)  # the runner and its kernel, with no chance to clean up
+        else:
+            os.kill(proc.pid, signal.SIGINT)  # Ctrl-C to the runner
+        proc.wait(timeout=120)
+    finally:
+        try:  # whatever the run started and left behind
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize(
+    "how, jobs", [(signal.SIGINT, 2), (signal.SIGKILL, 1)], ids=["sigint-worker-processes", "sigkill-in-process"]
+)
+def test_run_stopped_midway_keeps_published_reports(how, jobs, tmp_path, project_env, monkeypatch):
+    out_root = tmp_path / "reports"
+    with monkeypatch.context() as m:
+        m.setattr(runner_mod, "execute_task", fake_execute)
+        m.setattr(manifest_mod, "kernel_info", lambda name: {"name": name, "display_name": "Fake"})
+        _publish_earlier_reports(out_root)
+    before = {name: snapshot(out_root / name) for name in ("drill", "other")}
+
+    driver = tmp_path / "driver.py"
+    driver.write_text(DRIVER, encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, str(driver), str(out_root), "drill", str(jobs), str(OK), str(SLOW)],
+        env=project_env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    _stop_after_first_task(proc, out_root, how)
+    stdout, stderr = proc.communicate()
+    assert "finished" not in stdout
+    assert {name: snapshot(out_root / name) for name in ("drill", "other")} == before
+
+    leftovers = sorted(p.name for p in out_root.iterdir() if p.name not in ("drill", "other"))
+    if how == signal.SIGINT:
+        assert proc.returncode != 0 and "KeyboardInterrupt" in stderr
+        assert leftovers == [], leftovers  # a clean interruption removes its hidden folder
+        return
+
+    assert proc.returncode == -signal.SIGKILL
+    assert leftovers and all(name.startswith(".drill.tmp-") for name in leftovers), leftovers
+    assert (out_root / leftovers[0] / "33" / "ok.html").is_file()  # the killed run's partial output
+    # The next run of the same name publishes a complete report with nothing from the stale folder.
+    with monkeypatch.context() as m:
+        m.setattr(runner_mod, "execute_task", fake_execute)
+        m.setattr(manifest_mod, "kernel_info", lambda name: {"name": name, "display_name": "Fake"})
+        result = run_report([OK], ["35"], {}, out_root, "drill", progress=False)
+    assert result.ok
+    assert sorted(snapshot(out_root / "drill")) == ["35/metrics.json", "35/ok.html", "35/ok.ipynb", "index.html", "manifest.json"]
+    manifest = json.loads((out_root / "drill" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["regions"] == ["35"] and [t["status"] for t in manifest["tasks"]] == ["ok"]
+    assert snapshot(out_root / "other") == before["other"]
+    remaining = sorted(p.name for p in out_root.iterdir() if p.name not in ("drill", "other"))
+    assert set(remaining) <= set(leftovers)  # stale folders are ignored (or cleaned), never published
+    assert not [n for n in remaining if ".old-" in n]
