@@ -26,6 +26,11 @@ def test_guard_ignores_embedded_images():
     page = '<img src="data:image/png;base64,AAAA081234567890BBBB3326011203980001==">'
     assert guard_identifiers(page) == []
     assert guard_identifiers("<td>081234567890</td>") == ["081234567890"]
+    # a sha256 in the footer may hold a run of 16 digits; it is not a NIK
+    digest = "ab" + "1234567890123456" + "0812345678" + "c" * 38
+    assert guard_identifiers(f"<td>{digest}</td>") == []
+    # nor are the decimals of a float
+    assert guard_identifiers('{"tpt_att": -0.7385862068965519, "x": 1.0812345678}') == []
 
 
 @pytest.mark.notebooks

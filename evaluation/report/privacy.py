@@ -10,7 +10,7 @@ import pandas as pd
 #: Counts below this are not published (shown as "<10").
 MIN_CELL = 10
 
-NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
+NIK = re.compile(r"(?<![\d.,])\d{16}(?![\d.,])")  # not the decimals of a float
 PHONE = re.compile(r"(?<![\d.])(?:\+62|62|0)8\d{7,11}(?![\d.])")
 
 
@@ -59,11 +59,13 @@ def find_identifiers(text: str, names: list[str] | None = None) -> list[str]:
 
 
 _EMBEDDED = re.compile(r"data:[a-z]+/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=\s]+")
+#: Hashes and commit ids (hex digests) in the reproducibility footer: digits, but not people.
+_DIGESTS = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32,}(?![0-9A-Za-z])")
 
 
 def guard_identifiers(*texts: str, names=()) -> list[str]:
-    """Identifiers in any of the texts, after dropping embedded images (base64 is not text)."""
+    """Identifiers in any of the texts, after dropping embedded images and hex digests."""
     found: list[str] = []
     for text in texts:
-        found += find_identifiers(_EMBEDDED.sub("", text), list(names))
+        found += find_identifiers(_DIGESTS.sub("", _EMBEDDED.sub("", text)), list(names))
     return found
