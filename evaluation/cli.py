@@ -89,11 +89,24 @@ def _cmd_report(args) -> int:
         jobs=args.jobs,
         show_code=args.show_code,
         language=args.language,
-        timeout=args.timeout,
+        timeout=args.timeout if args.timeout and args.timeout > 0 else None,
+        engine="cold" if args.cold else "warm",
+        force=args.force,
+        scheduler=args.scheduler,
+        progress=not args.no_progress,
     )
-    print(f"report: {result.path / 'index.html'}")
+    execution = result.manifest.get("execution", {})
+    reused = execution.get("reused", 0)
+    print(
+        f"report: {result.path / 'index.html'} "
+        f"({len(result.tasks)} notebooks: {execution.get('executed', len(result.tasks))} executed, {reused} skipped (unchanged), "
+        f"{len(result.failed)} failed; {execution.get('seconds', 0):.1f} s)"
+    )
     for task in result.failed:
         print(f"FAILED {task.region} {Path(task.notebook).stem}: {task.status}: {task.error}", file=sys.stderr)
+    if result.failed:
+        regions = sorted({t.region for t in result.failed})
+        print(f"{len(regions)} region(s) with failures: {', '.join(regions)}", file=sys.stderr)
     return 0 if result.ok else 1
 
 
@@ -137,10 +150,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=str(config.REPORT_DIR))
     p.add_argument("--run", help="run name (folder under --out); default from the scope")
     p.add_argument("--jobs", type=int, default=1)
-    p.add_argument("--timeout", type=int, default=900, help="seconds per notebook cell")
+    p.add_argument("--timeout", type=int, default=900, help="seconds any one cell may run (0: no limit; default 900)")
     p.add_argument("--language", choices=config.LANGUAGES, default="en")
     p.add_argument("--show-code", action="store_true")
     p.add_argument("--parameters", help="YAML parameters file (region, data_dir, language, notebook parameters)")
+    p.add_argument(
+        "--force", action="store_true", help="execute every notebook, even those unchanged since the last run of this folder"
+    )
+    p.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask distributed scheduler, e.g. tcp://host:8786")
+    p.add_argument(
+        "--cold", action="store_true", help="start a fresh kernel for every notebook (default: one warm kernel per worker)"
+    )
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("index", help="rebuild the index page of a run folder")

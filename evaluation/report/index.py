@@ -40,6 +40,10 @@ LABELS = {
         "failed": "failed",
         "timeout": "timeout",
         "no_metrics": "—",
+        "reused": "skipped (unchanged)",
+        "reused_title": "inputs unchanged since the previous run; outputs carried over",
+        "reused_summary": "{reused} of them skipped (unchanged since the previous run), outputs carried over.",
+        "failed_regions": "Regions with a notebook that did not complete: {regions}.",
     },
     "id": {
         "title": "Eksekusi laporan",
@@ -62,6 +66,10 @@ LABELS = {
         "failed": "gagal",
         "timeout": "batas waktu",
         "no_metrics": "—",
+        "reused": "dilewati (tidak berubah)",
+        "reused_title": "masukan tidak berubah sejak eksekusi sebelumnya; keluaran dibawa",
+        "reused_summary": "{reused} di antaranya dilewati (tidak berubah sejak eksekusi sebelumnya), keluarannya dibawa.",
+        "failed_regions": "Wilayah dengan notebook yang tidak selesai: {regions}.",
     },
 }
 
@@ -76,6 +84,8 @@ th { background: #f3f3f3; }
   font-weight: 600; color: #fff; }
 .status-ok { background: #2e7d32; } .status-failed { background: #c62828; }
 .status-timeout { background: #ef6c00; }
+.reused { display: inline-block; padding: 0 6px; border-radius: 3px; font-size: 0.8em;
+  color: #37474f; background: #eceff1; border: 1px solid #cfd8dc; }
 .error { color: #b71c1c; font-size: 0.85em; white-space: pre-wrap; margin-top: 3px; }
 .links a { margin-right: 0.6em; }
 .metrics { margin: 0; font-size: 0.9em; } .metrics dt { font-weight: 600; float: left;
@@ -143,6 +153,8 @@ def _load_manifest(run_dir: Path, source) -> tuple[dict, dict]:
 def _status_cell(task: Mapping[str, Any], labels: dict) -> str:
     status = task.get("status", "failed")
     parts = [f'<span class="status status-{_e(status)}">{_e(labels.get(status, status))}</span>']
+    if task.get("reused"):
+        parts.append(f' <span class="reused" title="{_e(labels["reused_title"])}">{_e(labels["reused"])}</span>')
     links = []
     if task.get("html"):
         links.append(f'<a href="{_href(task["html"])}">{_e(labels["report"])}</a>')
@@ -198,10 +210,15 @@ def render_index(manifest: Mapping[str, Any], metrics: Mapping[tuple, Mapping], 
         f"<tr><td>{_e(labels['kernel'])}</td><td><code>{_e(kernel_text or labels['none'])}</code></td></tr>",
         "</table>",
     ]
+    reused = sum(1 for t in tasks if t.get("reused"))
+    if reused:
+        out.insert(out.index('<table class="meta">'), f"<p>{_e(labels['reused_summary'].format(reused=reused))}</p>")
 
     problems = [t for t in tasks if t.get("status") != "ok"]
     if problems:
-        out.append(f"<h2>{_e(labels['problems'])}</h2><ul>")
+        failed_regions = list(dict.fromkeys(t["region"] for t in problems))
+        out.append(f"<h2>{_e(labels['problems'])}</h2>")
+        out.append(f"<p>{_e(labels['failed_regions'].format(regions=', '.join(map(str, failed_regions))))}</p><ul>")
         for t in problems:
             out.append(f"<li>{_e(t['region'])} / {_e(t['notebook'])}: {_status_cell(t, labels)}</li>")
         out.append("</ul>")

@@ -11,6 +11,16 @@ Everything is written to a hidden temporary folder next to the destination and m
 into place only when the whole run is complete, so an interrupted run leaves the
 previous report untouched.
 
+By default each worker keeps one warm kernel (stack imported once, reset to a clean
+slate before every notebook; ``engine="cold"`` starts one kernel per notebook), see
+:mod:`evaluation.report.engine`. National models are fitted once per run, before the
+regional notebooks, into ``out_root/_fit/<source hash>/`` and passed to every notebook
+with a ``fit_dir`` parameter. A rerun into the same folder skips tasks whose inputs
+are unchanged since they last completed and carries their outputs over (``force``
+runs everything), see :mod:`evaluation.report.reuse`. ``scheduler`` sends the tasks
+to a Dask distributed cluster instead of the local process pool, see
+:mod:`evaluation.report.dask_backend`.
+
 Layout of ``out_root/<run_name>/``::
 
     manifest.json               parameters, regions, notebooks, data hashes, versions,
@@ -45,6 +55,8 @@ from evaluation.report import manifest as _manifest
 from evaluation.report.metrics import collect, to_json_safe
 
 STATUSES = ("ok", "failed", "timeout")
+#: Kernel handling (see :mod:`evaluation.report.engine`, which imports papermill).
+ENGINE_CHOICES = ("warm", "cold")
 _PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _MAX_ERROR_CHARS = 2000
 
@@ -77,6 +89,7 @@ class TaskResult:
     html: Path | None = None
     ipynb: Path | None = None
     cell: int | None = None
+    reused: bool = False
 
 
 @dataclass
@@ -108,6 +121,8 @@ class _Options:
     run_name: str
     footer: dict
     guarded_names: tuple[str, ...] = ()
+    engine: str = "warm"
+    run_token: str = ""
 
 
 def region_dir_name(region: str) -> str:
@@ -163,6 +178,7 @@ def execute_task(task: Task, options: _Options) -> TaskResult:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from evaluation.report.engine import ENGINES
     from evaluation.report.privacy import guard_identifiers
     from evaluation.report.render import to_html
 
@@ -175,15 +191,19 @@ def execute_task(task: Task, options: _Options) -> TaskResult:
     html_path = out_dir / f"{notebook.stem}.html"
     status, error, cell, nb = "ok", None, None, None
     try:
+        # The engine starts (or resets) the kernel in the notebook's folder; no
+        # process-wide chdir, so this is also safe in Dask's worker threads.
         nb = papermill.execute_notebook(
             notebook,
             ipynb,
             parameters=task.parameters,
+            engine_name=ENGINES[options.engine],
             kernel_name=options.kernel_name,
-            cwd=notebook.parent,
             execution_timeout=options.timeout,
             progress_bar=False,
             log_output=False,
+            kernel_cwd=str(notebook.parent),
+            run_token=options.run_token,
         )
     except PapermillExecutionError as exc:
         status, error, cell = "failed", _trim(f"{exc.ename}: {exc.evalue}"), exc.cell_index
@@ -298,7 +318,7 @@ def _pool_context():
         ctx = multiprocessing.get_context("forkserver")
     except ValueError:
         return multiprocessing.get_context("spawn")
-    ctx.set_forkserver_preload(["papermill", "nbconvert", "evaluation.report.render"])
+    ctx.set_forkserver_preload(["papermill", "nbconvert", "evaluation.report.render", "evaluation.report.engine"])
     return ctx
 
 
@@ -323,8 +343,12 @@ def _event_loop_running() -> bool:
     return True
 
 
-def _execute_all(tasks: list[Task], options: _Options, jobs: int, bar) -> list[TaskResult]:
+def _execute_all(
+    tasks: list[Task], options: _Options, jobs: int, bar, scheduler: str | None = None
+) -> list[TaskResult]:
     results: list[TaskResult | None] = [None] * len(tasks)
+    if not tasks:
+        return []
 
     def done(index: int, result: TaskResult) -> None:
         results[index] = result
@@ -338,13 +362,24 @@ def _execute_all(tasks: list[Task], options: _Options, jobs: int, bar) -> list[T
         # A bug outside the notebook (or a dead worker): record it and go on.
         return TaskResult(task.notebook, task.region, "failed", _trim(f"{prefix}{type(exc).__name__}: {exc}"), 0.0)
 
+    if scheduler:
+        from evaluation.report.dask_backend import execute_on_dask
+
+        execute_on_dask(tasks, options, scheduler, done, crashed, execute_task)
+        return results  # type: ignore[return-value]
+
     if jobs <= 1 and not _event_loop_running():
-        for index, task in enumerate(tasks):
-            try:
-                result = execute_task(task, options)
-            except Exception as exc:
-                result = crashed(task, exc)
-            done(index, result)
+        from evaluation.report import engine
+
+        try:
+            for index, task in enumerate(tasks):
+                try:
+                    result = execute_task(task, options)
+                except Exception as exc:
+                    result = crashed(task, exc)
+                done(index, result)
+        finally:
+            engine.shutdown_all()  # the warm kernel does not outlive the run
         return results  # type: ignore[return-value]
 
     workers = max(1, min(jobs, len(tasks)))
@@ -369,6 +404,56 @@ def _execute_all(tasks: list[Task], options: _Options, jobs: int, bar) -> list[T
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
     return results  # type: ignore[return-value]
+
+
+def _carry_over(before: dict, previous_dir: Path, task: Task) -> TaskResult:
+    """Outputs of an unchanged task from the previous run, placed in the new run folder."""
+    from evaluation.report.reuse import carry
+
+    stem = Path(task.notebook).stem
+    ipynb = carry(previous_dir / before["ipynb"], Path(task.out_dir) / f"{stem}.ipynb")
+    html_path = carry(previous_dir / before["html"], Path(task.out_dir) / f"{stem}.html")
+    return TaskResult(
+        notebook=task.notebook,
+        region=task.region,
+        status="ok",
+        error=None,
+        seconds=0.0,
+        metrics=dict(before.get("metrics_values") or {}),
+        html=html_path,
+        ipynb=ipynb,
+        reused=True,
+    )
+
+
+_FIT_DIR_PARAMETER = re.compile(r"^\s*fit_dir\s*[:=]", re.M)
+
+
+def _declares_fit_dir(notebook: Path) -> bool:
+    """True if the notebook's ``parameters`` cell has a ``fit_dir`` parameter."""
+    try:
+        nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    for cell in nb.get("cells", []):
+        if "parameters" in (cell.get("metadata", {}).get("tags") or []):
+            source = cell.get("source", "")
+            return bool(_FIT_DIR_PARAMETER.search(source if isinstance(source, str) else "".join(source)))
+    return False
+
+
+def _fit_national(data_dir: Path, fit_dir: Path) -> dict:
+    """Fit (or find) the national models once for the whole run; never raises."""
+    started = time.perf_counter()
+    try:
+        from evaluation import fit
+
+        files = fit.fit_all(data_dir, fit_dir)
+        record = {"models": {name: Path(path).name for name, path in files.items()}}
+    except Exception as exc:  # the notebooks then fit (and fail) on their own, visibly
+        record = {"error": _trim(f"{type(exc).__name__}: {exc}")}
+    record["seconds"] = round(time.perf_counter() - started, 3)
+    return record
 
 
 def _swap_into_place(tmp: Path, final: Path) -> None:
@@ -402,6 +487,9 @@ def run_report(
     timeout: int | None = 600,
     kernel_name: str = KERNEL_NAME,
     progress: bool = True,
+    engine: str = "warm",
+    force: bool = False,
+    scheduler: str | None = None,
 ) -> RunResult:
     """Execute every notebook for every region and write the report to ``out_root/run_name``.
 
@@ -430,6 +518,20 @@ def run_report(
         Jupyter kernel to execute with (recorded in the manifest).
     progress : bool
         Show a progress bar over tasks.
+    engine : {"warm", "cold"}
+        ``"warm"`` (default) runs the notebooks of each worker in one kernel started
+        once, with the scientific stack imported once and the kernel reset to a clean
+        slate before each notebook (see :mod:`evaluation.report.engine`); ``"cold"``
+        starts a fresh kernel for every notebook.
+    force : bool
+        Execute every task. By default a task whose inputs fingerprint (notebook,
+        parameters, data, package versions, source, kernel, rendering options) equals
+        that of a task completed ``ok`` in the previous run of the same folder is not
+        executed again: its outputs are carried over and it is marked ``reused``.
+    scheduler : str or None
+        Address of a Dask distributed scheduler (``tcp://host:8786``); tasks then run
+        on its workers instead of a local process pool (``jobs`` is ignored). Workers
+        need the same environment and file paths (see :mod:`evaluation.report.dask_backend`).
 
     Returns
     -------
@@ -439,6 +541,7 @@ def run_report(
     """
     from tqdm import tqdm
 
+    from evaluation.report import reuse
     from evaluation.report.index import write_index
     from evaluation.report.render import LABELS
 
@@ -448,6 +551,8 @@ def run_report(
     if language not in LABELS:
         raise ValueError(f"language must be one of {sorted(LABELS)}, got {language!r}")
     _validate(notebooks, regions, run_name)
+    if engine not in ENGINE_CHOICES:
+        raise ValueError(f"engine must be one of {list(ENGINE_CHOICES)}, got {engine!r}")
     out_root = Path(out_root)
     out_root.mkdir(parents=True, exist_ok=True)
     final = out_root / run_name
@@ -473,6 +578,8 @@ def run_report(
         timeout=timeout,
         kernel_name=kernel_name,
         run_name=run_name,
+        engine=engine,
+        run_token=f"{run_name}-{secrets.token_hex(6)}",
         footer={
             "run_name": run_name,
             "data_hashes": hashes,
@@ -482,6 +589,16 @@ def run_report(
         },
     )
 
+    source = reuse.source_digest()
+    notebook_digests = {nb: reuse.file_digest(nb) for nb in notebooks}
+    render_options = {"show_code": show_code, "language": language}
+    previous = {} if force else reuse.previous_tasks(final)
+
+    # each notebook gets the parameters it declares, type-checked before any kernel starts
+    from evaluation.report.params import parameters_for
+
+    per_notebook = {nb: parameters_for(nb, parameters) for nb in notebooks}
+
     # mkdtemp: unique and created atomically, so two runs never share a folder.
     tmp = Path(tempfile.mkdtemp(prefix=f".{run_name}.tmp-", dir=out_root))
     try:
@@ -489,18 +606,66 @@ def run_report(
             Task(
                 notebook=nb,
                 region=region,
-                parameters={**parameters, "region": region},
+                parameters={**per_notebook[nb], "region": region},
                 out_dir=tmp / region_dir_name(region),
             )
             for region in regions
             for nb in notebooks
         ]
-        bar = tqdm(total=len(tasks), desc=run_name, unit="notebook") if progress else None
+        fingerprints = [
+            reuse.fingerprint(
+                notebook_digest=notebook_digests[task.notebook],
+                parameters=task.parameters,
+                data_hashes=hashes,
+                versions=versions,
+                source=source,
+                kernel_name=kernel_name,
+                render=render_options,
+            )
+            for task in tasks
+        ]
+        # Fit once, report many: national models are fitted here, once, into a folder
+        # keyed by the package source (models inside are keyed by the data), and every
+        # notebook with a ``fit_dir`` parameter reads them from there. The folder is not
+        # part of the fingerprint (it is derived from inputs that are).
+        fit_record = None
+        wants_fit = {nb for nb in notebooks if _declares_fit_dir(nb)} if "fit_dir" not in parameters else set()
+        results: list[TaskResult | None] = [None] * len(tasks)
+        to_run = []
+        for index, (task, inputs) in enumerate(zip(tasks, fingerprints)):
+            before = previous.get((task.region, task.notebook.stem))
+            if before is not None and before.get("inputs") == inputs:
+                try:
+                    results[index] = _carry_over(before, final, task)
+                    continue
+                except OSError:  # the old files went away: run it (never into a linked file)
+                    stem = task.notebook.stem
+                    for name in (f"{stem}.ipynb", f"{stem}.html"):
+                        (Path(task.out_dir) / name).unlink(missing_ok=True)
+            to_run.append(index)
+
+        bar = (
+            tqdm(total=len(tasks), initial=len(tasks) - len(to_run), desc=run_name, unit="notebook")
+            if progress
+            else None
+        )
         try:
-            results = _execute_all(tasks, options, jobs, bar)
+            if data_dir is not None and any(tasks[i].notebook in wants_fit for i in to_run):
+                if bar is not None:
+                    bar.set_postfix_str("fitting national models")
+                fit_dir = out_root / "_fit" / source[:16]
+                fit_record = {"dir": _relative_to(fit_dir, out_root), **_fit_national(data_dir, fit_dir)}
+                for index in to_run:
+                    if tasks[index].notebook in wants_fit:
+                        tasks[index].parameters = {**tasks[index].parameters, "fit_dir": str(fit_dir)}
+            if bar is not None:
+                bar.set_postfix(reused=len(tasks) - len(to_run)) if len(to_run) < len(tasks) else bar.set_postfix_str("")
+            executed = _execute_all([tasks[i] for i in to_run], options, jobs, bar, scheduler)
         finally:
             if bar is not None:
                 bar.close()
+        for index, result in zip(to_run, executed):
+            results[index] = result
 
         for region in regions:
             region_results = [r for r in results if r.region == region]
@@ -521,8 +686,10 @@ def run_report(
                 "ipynb": _relative_to(r.ipynb, tmp),
                 "html": _relative_to(r.html, tmp),
                 "metrics": f"{region_dir_name(r.region)}/metrics.json",
+                "inputs": inputs,
+                "reused": r.reused,
             }
-            for r in results
+            for r, inputs in zip(results, fingerprints)
         ]
         manifest = _manifest.build_manifest(
             run_name=run_name,
@@ -538,8 +705,15 @@ def run_report(
             versions=versions,
             commit=commit,
             kernel=kernel,
-            options={"show_code": show_code, "language": language, "timeout": timeout},
-            execution={"jobs": jobs, "seconds": round(time.perf_counter() - started, 3)},
+            options={"show_code": show_code, "language": language, "timeout": timeout, "engine": engine, "force": force},
+            execution={
+                "jobs": jobs,
+                "scheduler": scheduler,
+                "executed": len(to_run),
+                "reused": len(tasks) - len(to_run),
+                "national_fit": fit_record,
+                "seconds": round(time.perf_counter() - started, 3),
+            },
         )
         (tmp / "manifest.json").write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"

@@ -1,0 +1,169 @@
+"""Runs inside a warm kernel: import the stack once, then give each notebook a clean slate.
+
+A warm kernel (see :mod:`evaluation.report.engine`) executes many notebooks one after
+the other. :func:`warm_up` imports the libraries the notebooks use and records the
+process-wide state a notebook can change; :func:`restore` runs before every notebook and
+puts that state back, so a notebook sees what it would see in a fresh kernel except that
+its imports are already done.
+
+Reset before each notebook:
+
+* the IPython user namespace (every variable, function, import name; ``In``/``Out``),
+  and the execution counter (cells are numbered from 1 again);
+* the working directory (the notebook's folder);
+* matplotlib: every figure is closed and ``rcParams`` are restored (this also undoes
+  ``seaborn.set_theme`` and ``plt.style.use``);
+* ``warnings`` filters, ``os.environ``, ``sys.path``, numpy error handling and print
+  options, pandas options;
+* the global random generators of numpy and ``random`` are reseeded from entropy, as
+  in a fresh process (a notebook that wants reproducible numbers seeds its own);
+* modules imported by a notebook from outside the installed packages (e.g. a helper
+  ``.py`` next to the notebook) are dropped so the next import reads them again.
+
+Not reset (documented limits): module-level state inside already imported packages
+(e.g. ``functools.lru_cache`` caches of static reference tables, class attributes a
+notebook monkey-patches), threads or child processes a notebook leaves running, and
+open files. A notebook that changes library globals should undo it or be run cold.
+Kernels are never shared between runs, and a kernel that timed out or died is replaced.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import os
+import random
+import sys
+import sysconfig
+import warnings
+
+#: Imported once per kernel; missing ones are skipped.
+WARM_MODULES = (
+    "numpy",
+    "pandas",
+    "scipy.stats",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "seaborn",
+    "statsmodels.api",
+    "statsmodels.formula.api",
+    "sklearn.linear_model",
+    "sklearn.ensemble",
+    "sklearn.model_selection",
+    "sklearn.metrics",
+    "IPython.display",
+    "evaluation",
+    "evaluation.config",
+    "evaluation.data",
+    "evaluation.plots",
+    "evaluation.report.metrics",
+    "evaluation.report.privacy",
+    "evaluation.outcomes",
+    "evaluation.impact",
+    "evaluation.risk",
+    "evaluation.fit",
+)
+
+_saved: dict = {}
+
+
+def _installed_roots() -> tuple[str, ...]:
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix}
+    for key in ("purelib", "platlib", "stdlib", "platstdlib"):
+        path = sysconfig.get_paths().get(key)
+        if path:
+            roots.add(path)
+    try:
+        import evaluation
+
+        roots.add(os.path.dirname(os.path.abspath(evaluation.__file__)))
+    except Exception:
+        pass
+    return tuple(os.path.abspath(r) + os.sep for r in roots)
+
+
+def warm_up(modules=WARM_MODULES) -> list[str]:
+    """Import ``modules`` and record the state :func:`restore` puts back; returns the failures."""
+    failed = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except Exception:
+                failed.append(name)
+    _saved.clear()
+    _saved["environ"] = dict(os.environ)
+    _saved["path"] = list(sys.path)
+    _saved["filters"] = list(warnings.filters)
+    _saved["modules"] = set(sys.modules)
+    _saved["roots"] = _installed_roots()
+    if "matplotlib" in sys.modules:
+        import matplotlib
+
+        _saved["rc"] = dict(matplotlib.rcParams)
+    if "numpy" in sys.modules:
+        import numpy as np
+
+        _saved["np_err"] = np.geterr()
+        _saved["np_print"] = np.get_printoptions()
+    return failed
+
+
+def restore(cwd: str) -> None:
+    """Clean slate for the next notebook, which runs in ``cwd``."""
+    ip = None
+    try:
+        from IPython import get_ipython
+
+        ip = get_ipython()
+    except Exception:
+        pass
+    if ip is not None:
+        ip.reset(new_session=False)
+        ip.execution_count = 1
+
+    mpl = sys.modules.get("matplotlib")
+    if mpl is not None:
+        plt = sys.modules.get("matplotlib.pyplot")
+        if plt is not None:
+            plt.close("all")
+        if "rc" in _saved:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                mpl.rcParams.clear()
+                mpl.rcParams.update(_saved["rc"])
+
+    np = sys.modules.get("numpy")
+    if np is not None:
+        if "np_err" in _saved:
+            np.seterr(**_saved["np_err"])
+        if "np_print" in _saved:
+            np.set_printoptions(**_saved["np_print"])
+        np.random.seed(None)
+    random.seed()
+
+    pd = sys.modules.get("pandas")
+    if pd is not None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pd.reset_option("all")
+
+    if "environ" in _saved:
+        os.environ.clear()
+        os.environ.update(_saved["environ"])
+    if "path" in _saved:
+        sys.path[:] = _saved["path"]
+    if "filters" in _saved:
+        warnings.filters[:] = _saved["filters"]
+        getattr(warnings, "_filters_mutated", lambda: None)()
+
+    known = _saved.get("modules", set())
+    roots = _saved.get("roots", ())
+    for name in [m for m in list(sys.modules) if m not in known]:
+        path = getattr(sys.modules.get(name), "__file__", None)
+        if path and not os.path.abspath(path).startswith(roots):
+            del sys.modules[name]
+
+    os.chdir(cwd)
+    gc.collect()

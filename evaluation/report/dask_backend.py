@@ -1,0 +1,69 @@
+"""Run report tasks on a Dask distributed cluster (``blkk report --scheduler ADDRESS``).
+
+The same top-level task function as the process pool is submitted, one future per
+region × notebook. Workers need the project installed in the same environment (they
+import ``evaluation``), the Jupyter kernel registered, and the notebooks, data and the
+output folder at the same paths (a shared file system): a task reads its notebook and
+data and writes its executed notebook and page into the run's temporary folder, which
+the client moves into place once every task has finished.
+
+With warm kernels each worker thread keeps one kernel for the run; at the end of the run
+the client asks every worker to shut its kernel down. Use ``--nthreads 1`` workers (one
+kernel per worker process) for CPU-bound notebooks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+def _discard_kernel() -> None:
+    from evaluation.report import engine
+
+    engine.discard()
+    engine.shutdown_all()
+
+
+def execute_on_dask(tasks, options, address: str, done: Callable, crashed: Callable, execute_task: Callable) -> None:
+    """Submit every task to the scheduler at ``address``; call ``done(index, result)`` as each finishes.
+
+    A task that raises on the worker (a bug outside the notebook) or is lost with its
+    worker is recorded through ``crashed`` and the others go on. Interrupting cancels
+    the futures still pending.
+    """
+    try:
+        from distributed import Client, as_completed
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise RuntimeError(
+            "--scheduler needs Dask distributed: pip install 'blkk-evaluation[dask]'"
+        ) from exc
+
+    client = Client(address, set_as_default=False)
+    futures = {}
+    token = options.run_token or "run"
+    try:
+        futures = {
+            client.submit(execute_task, task, options, pure=False, key=f"blkk-{token}-{index}"): index
+            for index, task in enumerate(tasks)
+        }
+        for future in as_completed(futures, loop=client.loop):
+            index = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:
+                result = crashed(tasks[index], exc, "dask: ")
+            done(index, result)
+    except BaseException:
+        client.cancel(list(futures))
+        raise
+    finally:
+        try:
+            workers = list(client.scheduler_info().get("workers", {}))
+            cleanup = [
+                client.submit(_discard_kernel, pure=False, workers=[w], allow_other_workers=False, key=f"blkk-stop-{token}-{i}")
+                for i, w in enumerate(workers)
+            ]
+            client.gather(cleanup, errors="skip")
+        except Exception:
+            pass
+        client.close()
