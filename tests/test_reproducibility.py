@@ -21,3 +21,8 @@ def test_metrics_identical_across_runs_and_jobs(small_sample, tmp_path):
         b = (second.path / region / "metrics.json").read_bytes()
         assert a == b, f"metrics of region {region} differ between --jobs 1 and --jobs 2"
         assert b'"auc"' in a  # the risk metrics are part of what is compared
+        register = f"05_independence_risk.risk_register_{region}.csv"
+        assert (first.path / region / register).read_bytes() == (second.path / region / register).read_bytes()
+        assert (second.path / region / f"05_independence_risk.risk_register_{region}.xlsx").stat().st_size > 0
+    manifest = (second.path / "manifest.json").read_text()
+    assert ".tmp-" not in manifest  # no temporary paths leak into what is published

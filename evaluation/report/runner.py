@@ -248,10 +248,14 @@ def execute_task(task: Task, options: _Options) -> TaskResult:
                 language=options.language,
                 resources_path=notebook.parent,
             )
-            leaks = guard_identifiers(page, json.dumps(metrics, default=str), names=options.guarded_names)
+            exports = _exported_files(out_dir, notebook.stem)
+            leaks = guard_identifiers(page, json.dumps(metrics, default=str), *(_file_text(f) for f in exports),
+                                      names=options.guarded_names)
             if leaks:
                 # nothing with a personal identifier is published, not even the executed notebook
                 ipynb.unlink(missing_ok=True)
+                for f in exports:
+                    f.unlink(missing_ok=True)
                 status, error = "failed", f"privacy guard: {len(leaks)} personal identifier(s) in the output; page withheld"
                 metrics = {}
             else:
@@ -413,6 +417,8 @@ def _carry_over(before: dict, previous_dir: Path, task: Task) -> TaskResult:
     stem = Path(task.notebook).stem
     ipynb = carry(previous_dir / before["ipynb"], Path(task.out_dir) / f"{stem}.ipynb")
     html_path = carry(previous_dir / before["html"], Path(task.out_dir) / f"{stem}.html")
+    for extra in _exported_files((previous_dir / before["html"]).parent, stem):
+        carry(extra, Path(task.out_dir) / extra.name)
     return TaskResult(
         notebook=task.notebook,
         region=task.region,
@@ -426,20 +432,42 @@ def _carry_over(before: dict, previous_dir: Path, task: Task) -> TaskResult:
     )
 
 
-_FIT_DIR_PARAMETER = re.compile(r"^\s*fit_dir\s*[:=]", re.M)
-
-
-def _declares_fit_dir(notebook: Path) -> bool:
-    """True if the notebook's ``parameters`` cell has a ``fit_dir`` parameter."""
+def _declares(notebook: Path, name: str) -> bool:
+    """True if the notebook's ``parameters`` cell has a parameter called ``name``."""
     try:
         nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
+    pattern = re.compile(rf"^\s*{name}\s*[:=]", re.M)
     for cell in nb.get("cells", []):
         if "parameters" in (cell.get("metadata", {}).get("tags") or []):
             source = cell.get("source", "")
-            return bool(_FIT_DIR_PARAMETER.search(source if isinstance(source, str) else "".join(source)))
+            return bool(pattern.search(source if isinstance(source, str) else "".join(source)))
     return False
+
+
+def _declares_fit_dir(notebook: Path) -> bool:
+    return _declares(notebook, "fit_dir")
+
+
+def _exported_files(region_dir: Path, stem: str) -> list[Path]:
+    """Files a notebook exported beside its page (``<stem>.<name>.csv`` and the like)."""
+    if not region_dir.is_dir():
+        return []
+    return sorted(p for p in region_dir.glob(f"{stem}.*") if p.suffix not in (".ipynb", ".html"))
+
+
+def _file_text(path: Path) -> str:
+    """Text of an exported table, for the identifier guard."""
+    if path.suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True)
+        return "\n".join(" ".join("" if v is None else str(v) for v in row) for ws in wb for row in ws.iter_rows(values_only=True))
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def _fit_national(data_dir: Path, fit_dir: Path) -> dict:
@@ -629,6 +657,9 @@ def run_report(
         # notebook with a ``fit_dir`` parameter reads them from there. The folder is not
         # part of the fingerprint (it is derived from inputs that are).
         fit_record = None
+        for task in tasks:
+            if "output_dir" not in parameters and _declares(task.notebook, "output_dir"):
+                task.parameters = {**task.parameters, "output_dir": str(task.out_dir)}
         wants_fit = {nb for nb in notebooks if _declares_fit_dir(nb)} if "fit_dir" not in parameters else set()
         results: list[TaskResult | None] = [None] * len(tasks)
         to_run = []
