@@ -488,3 +488,15 @@ def test_interrupted_run_keeps_previous_report(code_run, tmp_path, monkeypatch, 
         run_report([OK], ["33", "34", "35"], {}, out_root, "code", progress=False)
     assert tree_snapshot(out_root / "code") == before
     assert sorted(p.name for p in out_root.iterdir()) == ["code"]
+
+
+def test_index_prefers_a_notebooks_headline_and_shows_region_names():
+    from evaluation.report.index import headline_metrics, render_index
+
+    metrics = {"00": {"name": "Jawa Tengah", "auc": 0.8, "headline": {"centers": "634", "mandiri": "17%"}}, "01": {"errors": 0}}
+    assert headline_metrics(metrics) == [("00", "centers", "634"), ("00", "mandiri", "17%")]
+    assert headline_metrics({"01": {"errors": 0, "warnings": 2}}) == [("01", "errors", 0), ("01", "warnings", 2)]
+    manifest = {"run_name": "r", "regions": ["33"], "notebooks": ["00"],
+                "tasks": [{"region": "33", "notebook": "00", "status": "ok", "html": "33/00.html", "ipynb": "33/00.ipynb"}]}
+    page = render_index(manifest, {("33", "00"): metrics["00"]})
+    assert "Jawa Tengah" in page and "mandiri" in page and "17%" in page

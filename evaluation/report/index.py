@@ -114,8 +114,15 @@ def _format_number(value: Any) -> str:
 
 
 def headline_metrics(metrics_by_notebook: Mapping[str, Mapping[str, Any]], limit: int = MAX_HEADLINE_METRICS):
-    """First ``limit`` numeric scalars, in notebook order then publication order."""
+    """Numbers a notebook marked as its ``headline`` (a dict of label -> value) first, then
+    the first numeric scalars, in notebook order then publication order, up to ``limit``."""
     picked = []
+    for notebook, metrics in metrics_by_notebook.items():
+        for key, value in ((metrics or {}).get("headline") or {}).items():
+            if value is not None:
+                picked.append((notebook, key, value))
+    if picked:
+        return picked
     for notebook, metrics in metrics_by_notebook.items():
         for key, value in (metrics or {}).items():
             if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -225,14 +232,13 @@ def render_index(manifest: Mapping[str, Any], metrics: Mapping[tuple, Mapping], 
 
     out.append("<h2>" + _e(labels["region"]) + "</h2><table><thead><tr>")
     out.append(f"<th>{_e(labels['region'])}</th>")
+    out.append(f"<th>{_e(labels['headline'])}</th>")
     out.extend(f"<th>{_e(nb)}</th>" for nb in notebooks)
-    out.append(f"<th>{_e(labels['headline'])}</th></tr></thead><tbody>")
+    out.append("</tr></thead><tbody>")
     for region in regions:
-        out.append(f"<tr><th>{_e(region)}</th>")
-        for nb in notebooks:
-            task = by_key.get((region, nb))
-            out.append(f"<td>{_status_cell(task, labels) if task else ''}</td>")
         region_metrics = {nb: metrics.get((region, nb), {}) for nb in notebooks}
+        name = next((m["name"] for m in region_metrics.values() if isinstance(m, Mapping) and isinstance(m.get("name"), str)), "")
+        out.append(f"<tr><th>{_e(region)}<br><small>{_e(name)}</small></th>")
         picked = headline_metrics(region_metrics)
         if picked:
             items = "".join(
@@ -242,6 +248,9 @@ def render_index(manifest: Mapping[str, Any], metrics: Mapping[tuple, Mapping], 
             out.append(f'<td><dl class="metrics">{items}</dl></td>')
         else:
             out.append(f"<td>{_e(labels['no_metrics'])}</td>")
+        for nb in notebooks:
+            task = by_key.get((region, nb))
+            out.append(f"<td>{_status_cell(task, labels) if task else ''}</td>")
         out.append("</tr>")
     out.append("</tbody></table>")
 
