@@ -179,5 +179,26 @@ def test_run_stopped_midway_keeps_published_reports(how, jobs, tmp_path, project
     assert manifest["regions"] == ["35"] and [t["status"] for t in manifest["tasks"]] == ["ok"]
     assert snapshot(out_root / "other") == before["other"]
     remaining = sorted(p.name for p in out_root.iterdir() if p.name not in ("drill", "other"))
-    assert set(remaining) <= set(leftovers)  # stale folders are ignored (or cleaned), never published
+    assert remaining == []  # the killed run's folder is recognised as stale and removed
     assert not [n for n in remaining if ".old-" in n]
+
+
+def test_stale_temporary_folders_removed_only_when_their_run_is_gone(tmp_path):
+    import subprocess
+    import sys
+
+    from evaluation.report.runner import _boot_id, _remove_stale_tmp
+
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    try:
+        for name, pid in (("live", alive.pid), ("dead", dead.pid)):
+            folder = tmp_path / f".r.tmp-{name}"
+            folder.mkdir()
+            (folder / ".owner").write_text(f"{pid} {_boot_id()}")
+        (tmp_path / ".r.tmp-unknown").mkdir()  # no owner record: left alone
+        _remove_stale_tmp(tmp_path, "r")
+        assert sorted(p.name for p in tmp_path.iterdir()) == [".r.tmp-live", ".r.tmp-unknown"]
+    finally:
+        alive.kill()

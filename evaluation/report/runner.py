@@ -484,6 +484,37 @@ def _fit_national(data_dir: Path, fit_dir: Path) -> dict:
     return record
 
 
+def _boot_id() -> str:
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return ""
+
+
+def _remove_stale_tmp(out_root: Path, run_name: str) -> None:
+    """Delete temporary folders of earlier runs of this name whose process is gone (killed).
+
+    A folder whose owner still runs is left alone, so concurrent runs never touch each other.
+    """
+    for folder in out_root.glob(f".{run_name}.tmp-*"):
+        try:
+            pid_text, _, boot = (folder / ".owner").read_text().partition(" ")
+            pid = int(pid_text)
+        except (OSError, ValueError):
+            continue  # not ours to judge
+        if boot == _boot_id() and pid != os.getpid():
+            try:
+                os.kill(pid, 0)
+                continue  # still running
+            except ProcessLookupError:
+                pass
+            except PermissionError:
+                continue
+        elif boot == _boot_id():
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _swap_into_place(tmp: Path, final: Path) -> None:
     """Replace ``final`` by ``tmp`` with two renames; the old report survives any failure."""
     if not final.exists():
@@ -627,8 +658,10 @@ def run_report(
 
     per_notebook = {nb: parameters_for(nb, parameters) for nb in notebooks}
 
+    _remove_stale_tmp(out_root, run_name)
     # mkdtemp: unique and created atomically, so two runs never share a folder.
     tmp = Path(tempfile.mkdtemp(prefix=f".{run_name}.tmp-", dir=out_root))
+    (tmp / ".owner").write_text(f"{os.getpid()} {_boot_id()}")
     try:
         tasks = [
             Task(
@@ -750,6 +783,7 @@ def run_report(
             json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"
         )
         write_index(tmp, manifest, language=language)
+        (tmp / ".owner").unlink(missing_ok=True)
         _swap_into_place(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
