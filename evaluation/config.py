@@ -44,6 +44,14 @@ def check_region(region) -> str:
     return region
 
 
+def in_region(codes, region: str):
+    """Boolean mask of regency codes lying in a province ("33"), a regency ("33.26") or "ID"."""
+    codes = codes.astype(str)
+    if region in (NATIONAL, None):
+        return codes == codes
+    return (codes == region) | codes.str.startswith(str(region) + ".")
+
+
 def region_name(region: str) -> str:
     from .data.reference import load_provinces, load_regencies
 

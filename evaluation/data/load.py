@@ -83,7 +83,9 @@ class Dataset:
 
 
 def _in_region(codes: pd.Series, region: str) -> pd.Series:
-    return (codes == region) | codes.str.startswith(region + ".")
+    from ..config import in_region
+
+    return in_region(codes, region)
 
 
 # ---------------------------------------------------------------------------------- reading

@@ -46,8 +46,9 @@ def regency_panel(centers: pd.DataFrame, regency_years: pd.DataFrame, center_yea
 
 
 def in_region(panel: pd.DataFrame, region: str) -> pd.Series:
-    codes = panel["regency_code"]
-    return (codes == region) | codes.str.startswith(region + ".") if region != "ID" else pd.Series(True, index=panel.index)
+    from ..config import in_region as codes_in_region
+
+    return codes_in_region(panel["regency_code"], region)
 
 
 @dataclass

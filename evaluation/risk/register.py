@@ -178,11 +178,9 @@ def build_register(centers: pd.DataFrame, center_years: pd.DataFrame, features: 
 
 def register_for_region(register: pd.DataFrame, region: str) -> pd.DataFrame:
     """Rows of a province ("33"), a regency ("33.26") or all ("ID"), ranks kept from the national list."""
-    if region in ("ID", None):
-        return register.copy()
-    codes = register["regency_code"].astype(str)
-    keep = (codes == region) | codes.str.startswith(str(region) + ".")
-    return register[keep].reset_index(drop=True)
+    from evaluation.config import in_region
+
+    return register[in_region(register["regency_code"], region)].reset_index(drop=True)
 
 
 def write_register_csv(register: pd.DataFrame, path: str | Path) -> Path:
