@@ -74,8 +74,8 @@ def fit_all(data_dir: str | Path, fit_dir: str | Path, names: list[str] | None =
 
 
 def _register_builtin() -> None:
-    if "risk" not in _FITTERS:
-        fitter("risk")(_fit_risk)
+    for name, fn in (("risk", _fit_risk), ("regional_impact", _fit_regional_impact), ("trainee_effects", _fit_trainee_effects)):
+        _FITTERS.setdefault(name, fn)
 
 
 def _fit_risk(data_dir):
@@ -84,3 +84,21 @@ def _fit_risk(data_dir):
     from .risk import fit_risk
 
     return fit_risk(load_dataset(data_dir))
+
+
+def _fit_regional_impact(data_dir):
+    """National staggered-DiD estimates of both outcomes, for both comparison groups."""
+    from .data import load_dataset
+    from .impact import regional
+
+    ds = load_dataset(data_dir)
+    return regional.national_estimates(regional.regency_panel(ds.centers, ds.regency_years, ds.center_years))
+
+
+def _fit_trainee_effects(data_dir):
+    """National effects of training on trainees (None where the data have no trainee table)."""
+    from .data import load_dataset
+    from .impact import tracer
+
+    ds = load_dataset(data_dir)
+    return None if ds.trainees is None else tracer.national_effects(ds.trainees, ds.centers)

@@ -313,3 +313,16 @@ def test_mde():
     agg = att_gt(df, **SIM).aggregate("event")
     assert mde_from_result(agg) == pytest.approx(2.8016 * agg.se, rel=1e-4)
     assert "mde" in mde_from_result(agg, elements=True)
+
+
+def test_national_estimates_hold_both_comparison_groups():
+    from evaluation.config import SAMPLE_DIR
+    from evaluation.data import load_dataset
+    from evaluation.impact import regional
+
+    ds = load_dataset(SAMPLE_DIR)
+    est = regional.national_estimates(regional.regency_panel(ds.centers, ds.regency_years, ds.center_years))
+    assert set(est) == {"never_treated", "not_yet_treated"}
+    for by_outcome in est.values():
+        assert set(by_outcome) == set(regional.OUTCOMES)
+        assert all(abs(r.simple.att) < 3 * r.simple.se + 0.1 for r in by_outcome.values())

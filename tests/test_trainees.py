@@ -269,3 +269,24 @@ class TestResult:
         assert isinstance(fig, Figure)
         assert len(fig.axes) == 2
         plt.close(fig)
+
+
+def test_tracer_on_the_sample_tables():
+    """The notebook's helpers: national fit, subgroup minimum, truth check, metrics."""
+    import numpy as np
+
+    from evaluation.config import SAMPLE_DIR
+    from evaluation.data import load_dataset
+    from evaluation.impact import tracer
+
+    ds = load_dataset(SAMPLE_DIR)
+    fitted = tracer.national_effects(ds.trainees, ds.centers)
+    table = tracer.results_table(fitted["effects"])
+    assert set(table["method"]) == set(tracer.METHODS) and table["reliability (BPS RSE rule)"].notna().all()
+    hidden = tracer.at_least(fitted["by_vocation"], 100)
+    assert hidden.loc[hidden["trainees"] < 100, "estimate"].isna().all()
+    assert hidden.loc[hidden["trainees"] >= 100, "estimate"].notna().all()
+    check = tracer.truth_check(fitted["effects"], pd.read_csv(SAMPLE_DIR / "truth" / "trainee_effects.csv"))
+    assert check["AIPW within 2 SE of truth"].all()
+    m = tracer.metrics("national", fitted["effects"])
+    assert np.isclose(m["national_income_after_idr_att"], fitted["effects"]["income_after_idr"]["aipw"].estimate)

@@ -137,6 +137,14 @@ def estimate(panel: pd.DataFrame, outcome: str, region: str = "ID", control_grou
     )
 
 
+CONTROL_GROUPS = ("never_treated", "not_yet_treated")
+
+
+def national_estimates(panel: pd.DataFrame) -> dict[str, dict[str, RegionalImpact]]:
+    """Every outcome nationally, for each comparison group; fitted once per report run."""
+    return {cg: {out: estimate(panel, out, "ID", control_group=cg) for out in OUTCOMES} for cg in CONTROL_GROUPS}
+
+
 def truth_check(impact: RegionalImpact, truth_att_gt: pd.DataFrame) -> pd.DataFrame:
     """Estimated ATT(g,t) beside the planted truth of the sample (truth/att_gt.csv)."""
     col = {"unemployment_rate": "att_unemployment_rate", "log_mean_wage": "att_log_mean_wage"}[impact.outcome]

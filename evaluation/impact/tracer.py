@@ -37,22 +37,83 @@ def effects_table(results: dict) -> pd.DataFrame:
     return pd.concat([r.summary() for r in results.values()], ignore_index=True)
 
 
+def results_table(results_by_outcome: dict) -> pd.DataFrame:
+    """One row per outcome and method, with the BPS reliability flag of each estimate."""
+    table = pd.concat([effects_table(r).assign(outcome=out) for out, r in results_by_outcome.items()], ignore_index=True)
+    table["reliability (BPS RSE rule)"] = [rse_flag(e, s) for e, s in zip(table["estimate"], table["se"])]
+    return table
+
+
 def by_group(df: pd.DataFrame, outcome: str, group: str, method: str = "aipw", min_treated: int = 30) -> pd.DataFrame:
     """Effect on the trainees of each vocation or host type, against the whole comparison sample.
 
-    Groups with fewer than ``min_treated`` trainees are not estimated (too few to say anything).
+    Groups with fewer than ``min_treated`` trainees are not estimated (too few to say anything),
+    nor groups the estimator refuses (the reason is in the ``note`` column).
     """
     controls = df[df["trained"] == 0]
     rows = []
     for value, treated in df[df["trained"] == 1].groupby(group):
         row = {group: value, "trainees": len(treated)}
         if len(treated) >= min_treated:
-            r = training_effect(pd.concat([treated, controls]), outcome=outcome, treatment="trained",
-                                covariates=COVARIATES, method=method, weights="weight", propensity_terms=PROPENSITY_TERMS)
-            lo, hi = r.conf_int()
-            row.update(estimate=r.estimate, se=r.se, ci_low=lo, ci_high=hi)
+            try:
+                r = training_effect(pd.concat([treated, controls]), outcome=outcome, treatment="trained",
+                                    covariates=COVARIATES, method=method, weights="weight",
+                                    propensity_terms=PROPENSITY_TERMS)
+            except ValueError as exc:  # e.g. a small group separated from the comparison sample
+                row.update(note=f"not estimated: {exc}")
+            else:
+                lo, hi = r.conf_int()
+                row.update(estimate=r.estimate, se=r.se, ci_low=lo, ci_high=hi)
         rows.append(row)
     return pd.DataFrame(rows).sort_values("trainees", ascending=False).reset_index(drop=True)
+
+
+def national_effects(trainees: pd.DataFrame, centers: pd.DataFrame, min_treated: int = 10) -> dict:
+    """Every method for both outcomes, and income effects by vocation and host type, nationally.
+
+    Fitted once per report run (``evaluation.fit``); subgroups are estimated down to
+    ``min_treated`` trainees and a notebook hides those below its own minimum (:func:`at_least`).
+    """
+    frame = estimation_frame(trainees, centers)
+    return {
+        "effects": {out: effects(frame, out) for out in OUTCOMES},
+        "by_vocation": by_group(frame, "income_after_idr", "vocation", min_treated=min_treated),
+        "by_host_type": by_group(frame, "income_after_idr", "host_type", min_treated=min_treated),
+    }
+
+
+def at_least(table: pd.DataFrame, min_trainees: int) -> pd.DataFrame:
+    """A subgroup table with the estimates of groups smaller than ``min_trainees`` left out."""
+    out = table.copy()
+    small = out["trainees"] < min_trainees
+    for col in ("estimate", "se", "ci_low", "ci_high"):
+        if col in out:
+            out.loc[small, col] = float("nan")
+    return out
+
+
+def truth_check(results: dict, truth: pd.DataFrame) -> pd.DataFrame:
+    """The doubly robust estimates beside the sample's planted effect (``truth/trainee_effects.csv``)."""
+    row = truth.query("scope == 'overall'").iloc[0]
+    rows = []
+    for out, label, true_col, scale in (("income_after_idr", "income (Rp)", "att_income_idr_sample", 1),
+                                         ("employed_after", "employment (pp)", "att_employed_pp_sample", 100)):
+        aipw, naive = results[out]["aipw"], results[out]["naive"]
+        rows.append({"outcome": label, "true ATT (sample)": row[true_col], "AIPW": scale * aipw.estimate,
+                     "SE": scale * aipw.se, "naive": scale * naive.estimate})
+    check = pd.DataFrame(rows)
+    check["AIPW within 2 SE of truth"] = (check["AIPW"] - check["true ATT (sample)"]).abs() <= 2 * check["SE"]
+    return check
+
+
+def metrics(prefix: str, results_by_outcome: dict) -> dict:
+    """The doubly robust estimate, SE and interval of each outcome, for a report's metrics."""
+    out = {}
+    for outcome, results in results_by_outcome.items():
+        lo, hi = results["aipw"].conf_int()
+        out.update({f"{prefix}_{outcome}_att": results["aipw"].estimate, f"{prefix}_{outcome}_se": results["aipw"].se,
+                    f"{prefix}_{outcome}_ci": [lo, hi]})
+    return out
 
 
 def rse_flag(estimate: float, se: float) -> str:
