@@ -15,6 +15,10 @@ Writes ``benchmarks/results/report.json`` and prints a summary.
   from the naive loop's executed notebooks with :func:`evaluation.report.metrics.collect`)
   must equal the runner's ``metrics.json``. Tasks the runner did not complete (failed,
   or withheld by the privacy guard) are listed and left out of the comparison.
+* **outputs**: for the same regions, every cell of the runner's executed notebooks must
+  show what the naive loop's show (output types, MIME bundles, number of images, text;
+  :func:`evaluation.report.outputs.differences`), and no page of the full run may carry a
+  missing-figure warning. A faster run that drops figures is not a faster run.
 * **one region**: one regency, all notebooks, ``--jobs 1``, warm and cold
   (``--cold``), per-notebook seconds from the manifest, against the floor of the naive
   approach: (kernel start + imports of the stack) × notebooks, measured with papermill on a
@@ -95,7 +99,38 @@ def runner_full(out: Path, jobs: int, notebooks: str | None) -> dict:
         "summary": manifest["summary"],
         "national_fit": manifest["execution"].get("national_fit"),
         "not_ok": [{"region": t["region"], "notebook": t["notebook"], "status": t["status"], "error": t["error"]} for t in tasks if t["status"] != "ok"],
+        "pages_with_warnings": [{"region": t["region"], "notebook": t["notebook"], "warnings": t.get("warnings")} for t in tasks if t.get("warnings")],
+        "images": _images(out / "full", tasks),
     }
+
+
+def _images(run_dir: Path, tasks: list[dict]) -> dict:
+    """Images per notebook over the whole run (rendered pages), to see figures are there."""
+    counts: dict[str, int] = {}
+    for t in tasks:
+        if t.get("html"):
+            counts[t["notebook"]] = counts.get(t["notebook"], 0) + (run_dir / t["html"]).read_text(encoding="utf-8").count("<img")
+    return counts
+
+
+def compare_outputs(naive_dir: Path, runner_dir: Path, regions: list[str], notebooks: list[Path]) -> dict:
+    """Cell-by-cell comparison of what the naive loop's and the runner's notebooks show."""
+    from evaluation.report.outputs import differences
+
+    result = {"compared": 0, "equal": 0, "differences": []}
+    for region in regions:
+        for nb in notebooks:
+            a, b = naive_dir / region / f"{nb.stem}.ipynb", runner_dir / region / f"{nb.stem}.ipynb"
+            if not (a.exists() and b.exists()):
+                result["differences"].append({"task": f"{region}/{nb.stem}", "diffs": ["missing executed notebook"]})
+                continue
+            result["compared"] += 1
+            diffs = differences(nbformat.read(a, as_version=4), nbformat.read(b, as_version=4))
+            if diffs:
+                result["differences"].append({"task": f"{region}/{nb.stem}", "diffs": diffs[:5]})
+            else:
+                result["equal"] += 1
+    return result
 
 
 def naive_loop(out: Path, regions: list[str], notebooks: list[Path], data_dir: Path) -> dict:
@@ -228,6 +263,9 @@ def main() -> None:
                         keys = sorted(k for k in set(a or {}) | set(b or {}) if (a or {}).get(k) != (b or {}).get(k))
                         comparison["differences"].append({"task": f"{region}/{nb.stem}", "keys": keys[:20]})
 
+        outputs_equal = compare_outputs(tmp / "naive", tmp / "runner" / "full", naive["regions"], notebooks) if full else None
+        if outputs_equal:
+            print(f"outputs: {outputs_equal['equal']}/{outputs_equal['compared']} notebooks show the same in every cell")
         result = {
             "benchmark": "regional report run, Jawa Tengah regencies",
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -245,6 +283,7 @@ def main() -> None:
             },
             "speedup_naive_over_runner": round(naive_total / full["seconds"], 2) if full else None,
             "metrics_identical": comparison,
+            "outputs_identical": outputs_equal,
             "one_region": single,
         }
         OUT.parent.mkdir(parents=True, exist_ok=True)

@@ -68,3 +68,16 @@ def stage_over_time(shares: pd.DataFrame, language: str = "en", ax=None):
     ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def no_figure(reason: str):
+    """Say on the page why a plotting cell shows no figure (no estimate for this region, ...).
+
+    Displays the reason as text and marks the output so the report run's figure check
+    (:mod:`evaluation.report.outputs`) knows the figure is absent on purpose.
+    """
+    from IPython.display import Markdown, display
+
+    from evaluation.report.outputs import NO_FIGURE_KEY
+
+    display(Markdown(f"*No figure: {reason}*"), metadata={NO_FIGURE_KEY: reason})

@@ -12,7 +12,11 @@ Reset before each notebook:
   and the execution counter (cells are numbered from 1 again);
 * the working directory (the notebook's folder);
 * matplotlib: every figure is closed and ``rcParams`` are restored (this also undoes
-  ``seaborn.set_theme`` and ``plt.style.use``);
+  ``seaborn.set_theme`` and ``plt.style.use``); the inline backend is activated once in
+  :func:`warm_up`, before ``rcParams`` are recorded, so the restored state keeps the
+  interactive mode the inline backend needs to display figures (a fresh kernel
+  switches it on at the first plot); its pending-figure list and its configuration
+  (``%config InlineBackend...``) are reset too;
 * ``warnings`` filters, ``os.environ``, ``sys.path``, numpy error handling and print
   options, pandas options;
 * the global random generators of numpy and ``random`` are reseeded from entropy, as
@@ -92,6 +96,7 @@ def warm_up(modules=WARM_MODULES) -> list[str]:
                 importlib.import_module(name)
             except Exception:
                 failed.append(name)
+    _activate_backend()
     _saved.clear()
     _saved["environ"] = dict(os.environ)
     _saved["path"] = list(sys.path)
@@ -102,12 +107,59 @@ def warm_up(modules=WARM_MODULES) -> list[str]:
         import matplotlib
 
         _saved["rc"] = dict(matplotlib.rcParams)
+        _saved["inline"] = _inline_config()
     if "numpy" in sys.modules:
         import numpy as np
 
         _saved["np_err"] = np.geterr()
         _saved["np_print"] = np.get_printoptions()
     return failed
+
+
+def _activate_backend() -> None:
+    """Load the configured matplotlib backend now, as a fresh kernel does at its first plot.
+
+    Under IPython the inline backend, when loaded, switches matplotlib to interactive mode
+    and hooks figure display into every cell. Recording ``rcParams`` before that happens
+    and restoring them later would switch interactive mode off again, and every figure
+    of every later notebook would silently not be shown.
+    """
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is None:
+        return
+    import matplotlib
+
+    try:
+        plt.switch_backend(matplotlib.get_backend())
+    except Exception:  # pragma: no cover - a headless backend that cannot load
+        pass
+
+
+def _inline_config() -> dict | None:
+    """The inline backend's settings (formats, dpi options), if it is in use."""
+    module = sys.modules.get("matplotlib_inline.config")
+    if module is None:
+        return None
+    cfg = module.InlineBackend.instance()
+    return {name: getattr(cfg, name) for name in cfg.trait_names(config=True)}
+
+
+def _reset_inline(saved: dict | None) -> None:
+    """Forget figures queued for display and undo ``%config InlineBackend`` changes."""
+    backend = sys.modules.get("matplotlib_inline.backend_inline")
+    if backend is not None:
+        backend.show._to_draw = []
+        backend.show._draw_called = False
+    if saved is None:
+        return
+    cfg = sys.modules["matplotlib_inline.config"].InlineBackend.instance()
+    changed = {name: value for name, value in saved.items() if getattr(cfg, name) != value}
+    for name, value in changed.items():
+        setattr(cfg, name, value)
+    if changed and backend is not None and getattr(cfg, "shell", None) is not None:
+        from IPython.core.pylabtools import select_figure_formats
+
+        select_figure_formats(cfg.shell, cfg.figure_formats, **cfg.print_figure_kwargs)
 
 
 def restore(cwd: str) -> None:
@@ -133,6 +185,7 @@ def restore(cwd: str) -> None:
                 warnings.simplefilter("ignore")
                 mpl.rcParams.clear()
                 mpl.rcParams.update(_saved["rc"])
+        _reset_inline(_saved.get("inline"))
 
     np = sys.modules.get("numpy")
     if np is not None:

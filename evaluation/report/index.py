@@ -44,6 +44,9 @@ LABELS = {
         "reused_title": "inputs unchanged since the previous run; outputs carried over",
         "reused_summary": "{reused} of them skipped (unchanged since the previous run), outputs carried over.",
         "failed_regions": "Regions with a notebook that did not complete: {regions}.",
+        "warning": "warning",
+        "warnings": "Pages with warnings",
+        "warnings_intro": "These pages completed but something a reader expects is missing.",
     },
     "id": {
         "title": "Eksekusi laporan",
@@ -70,6 +73,9 @@ LABELS = {
         "reused_title": "masukan tidak berubah sejak eksekusi sebelumnya; keluaran dibawa",
         "reused_summary": "{reused} di antaranya dilewati (tidak berubah sejak eksekusi sebelumnya), keluarannya dibawa.",
         "failed_regions": "Wilayah dengan notebook yang tidak selesai: {regions}.",
+        "warning": "peringatan",
+        "warnings": "Halaman dengan peringatan",
+        "warnings_intro": "Halaman ini selesai, tetapi ada yang diharapkan pembaca tidak tampil.",
     },
 }
 
@@ -83,7 +89,7 @@ th { background: #f3f3f3; }
 .status { display: inline-block; padding: 0 6px; border-radius: 3px; font-size: 0.85em;
   font-weight: 600; color: #fff; }
 .status-ok { background: #2e7d32; } .status-failed { background: #c62828; }
-.status-timeout { background: #ef6c00; }
+.status-timeout { background: #ef6c00; } .status-warning { background: #f9a825; color: #222; }
 .reused { display: inline-block; padding: 0 6px; border-radius: 3px; font-size: 0.8em;
   color: #37474f; background: #eceff1; border: 1px solid #cfd8dc; }
 .error { color: #b71c1c; font-size: 0.85em; white-space: pre-wrap; margin-top: 3px; }
@@ -160,6 +166,8 @@ def _load_manifest(run_dir: Path, source) -> tuple[dict, dict]:
 def _status_cell(task: Mapping[str, Any], labels: dict) -> str:
     status = task.get("status", "failed")
     parts = [f'<span class="status status-{_e(status)}">{_e(labels.get(status, status))}</span>']
+    if task.get("warnings"):
+        parts.append(f' <span class="status status-warning" title="{_e("; ".join(task["warnings"]))}">{_e(labels["warning"])}</span>')
     if task.get("reused"):
         parts.append(f' <span class="reused" title="{_e(labels["reused_title"])}">{_e(labels["reused"])}</span>')
     links = []
@@ -172,6 +180,8 @@ def _status_cell(task: Mapping[str, Any], labels: dict) -> str:
     if task.get("error"):
         where = f" ({labels['cell']} {task['cell']})" if task.get("cell") is not None else ""
         parts.append(f'<div class="error">{_e(task["error"])}{_e(where)}</div>')
+    for warning in task.get("warnings") or []:
+        parts.append(f'<div class="error">{_e(warning)}</div>')
     return "".join(parts)
 
 
@@ -227,6 +237,13 @@ def render_index(manifest: Mapping[str, Any], metrics: Mapping[tuple, Mapping], 
         out.append(f"<h2>{_e(labels['problems'])}</h2>")
         out.append(f"<p>{_e(labels['failed_regions'].format(regions=', '.join(map(str, failed_regions))))}</p><ul>")
         for t in problems:
+            out.append(f"<li>{_e(t['region'])} / {_e(t['notebook'])}: {_status_cell(t, labels)}</li>")
+        out.append("</ul>")
+
+    flagged = [t for t in tasks if t.get("status") == "ok" and t.get("warnings")]
+    if flagged:
+        out.append(f"<h2>{_e(labels['warnings'])}</h2><p>{_e(labels['warnings_intro'])}</p><ul>")
+        for t in flagged:
             out.append(f"<li>{_e(t['region'])} / {_e(t['notebook'])}: {_status_cell(t, labels)}</li>")
         out.append("</ul>")
 

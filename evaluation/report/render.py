@@ -38,6 +38,7 @@ LABELS = {
         "seconds": "Run time (seconds)",
         "status": "Status",
         "error": "Error",
+        "warnings": "Warnings",
         "run_name": "Run",
         "region": "Region",
         "notebook": "Notebook",
@@ -60,6 +61,7 @@ LABELS = {
         "seconds": "Lama eksekusi (detik)",
         "status": "Status",
         "error": "Galat",
+        "warnings": "Peringatan",
         "run_name": "Eksekusi",
         "region": "Wilayah",
         "notebook": "Notebook",
@@ -78,6 +80,7 @@ FOOTER_ORDER = (
     "notebook",
     "status",
     "error",
+    "warnings",
     "parameters",
     "data_hashes",
     "package_versions",
@@ -103,6 +106,9 @@ _EXTRA_CSS = """
 .blkk-footer td, .blkk-footer th { border: 1px solid #ddd; padding: 2px 8px;
   text-align: left; vertical-align: top; }
 .blkk-footer code { word-break: break-all; }
+.blkk-warnings { font-family: system-ui, sans-serif; margin: 1em auto; max-width: 1100px;
+  padding: 0.6em 1.2em; border: 1px solid #ef6c00; border-left-width: 6px;
+  border-radius: 6px; background: #fff3e0; color: #4e2600; }
 </style>
 """
 
@@ -272,6 +278,13 @@ def footer_html(footer: Mapping[str, Any], language: str = "en") -> str:
     )
 
 
+def warnings_html(warnings, language: str = "en") -> str:
+    """A banner at the top of the page listing what is wrong with it (escaped)."""
+    labels = _labels(language)
+    items = "".join(f"<li>{html.escape(str(w))}</li>" for w in warnings)
+    return f'<aside class="blkk-warnings" id="blkk-warnings" role="note"><strong>{html.escape(labels["warnings"])}</strong><ul>{items}</ul></aside>'
+
+
 def _default_title(nb, labels: dict[str, str]) -> str:
     for cell in nb.cells:
         if cell.get("cell_type") != "markdown":
@@ -325,6 +338,8 @@ def to_html(
     body = body.replace("</head>", _EXTRA_CSS + "</head>", 1) if "</head>" in body else _EXTRA_CSS + body
     if footer is not None:
         body = _insert_before_close(body, footer_html(footer, language))
+        if footer.get("warnings"):
+            body = _insert_after_open(body, warnings_html(footer["warnings"], language))
     lang = "id" if language == "id" else "en"
     body = re.sub(r"<html\b[^>]*>", f'<html lang="{lang}">', body, count=1)
     return body

@@ -77,7 +77,9 @@ class TaskResult:
 
     ``seconds`` is wall time (execution plus rendering). ``cell`` is the index of the
     failing cell in the executed notebook, when known. ``html``/``ipynb`` are ``None``
-    when nothing could be written.
+    when nothing could be written. ``warnings`` are problems of a page that still
+    completed, e.g. a plotting cell that produced no figure
+    (:func:`evaluation.report.outputs.figure_warnings`).
     """
 
     notebook: Path
@@ -90,6 +92,7 @@ class TaskResult:
     ipynb: Path | None = None
     cell: int | None = None
     reused: bool = False
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -179,6 +182,7 @@ def execute_task(task: Task, options: _Options) -> TaskResult:
     from papermill.exceptions import PapermillExecutionError
 
     from evaluation.report.engine import ENGINES
+    from evaluation.report.outputs import figure_warnings
     from evaluation.report.privacy import guard_identifiers
     from evaluation.report.render import to_html
 
@@ -223,6 +227,7 @@ def execute_task(task: Task, options: _Options) -> TaskResult:
         if cell is not None:
             error += f" (cell {cell})"
     metrics = collect(nb) if nb is not None else {}
+    warnings = figure_warnings(nb) if nb is not None else []
 
     written_html = None
     if nb is not None:
@@ -237,9 +242,12 @@ def execute_task(task: Task, options: _Options) -> TaskResult:
             "started": started_at,
             "finished": _now(),
             "seconds": round(time.perf_counter() - started, 2),
+            "warnings": warnings,
         }
         if error is None:
             del footer["error"]
+        if not warnings:
+            del footer["warnings"]
         try:
             page = to_html(
                 nb,
@@ -275,6 +283,7 @@ def execute_task(task: Task, options: _Options) -> TaskResult:
         html=written_html,
         ipynb=ipynb if ipynb.exists() else None,
         cell=cell,
+        warnings=warnings,
     )
 
 
@@ -429,6 +438,7 @@ def _carry_over(before: dict, previous_dir: Path, task: Task) -> TaskResult:
         html=html_path,
         ipynb=ipynb,
         reused=True,
+        warnings=list(before.get("warnings") or []),
     )
 
 
@@ -752,6 +762,7 @@ def run_report(
                 "metrics": f"{region_dir_name(r.region)}/metrics.json",
                 "inputs": inputs,
                 "reused": r.reused,
+                "warnings": r.warnings,
             }
             for r, inputs in zip(results, fingerprints)
         ]
