@@ -315,14 +315,17 @@ def test_mde():
     assert "mde" in mde_from_result(agg, elements=True)
 
 
-def test_national_estimates_hold_both_comparison_groups():
+def test_national_estimates_hold_both_designs():
     from evaluation.config import SAMPLE_DIR
     from evaluation.data import load_dataset
     from evaluation.impact import regional
 
     ds = load_dataset(SAMPLE_DIR)
     est = regional.national_estimates(regional.regency_panel(ds.centers, ds.regency_years, ds.center_years))
-    assert set(est) == {"never_treated", "not_yet_treated"}
-    for by_outcome in est.values():
+    assert set(est) == {"within_province", "never_treated", "not_yet_treated"}
+    for design, by_outcome in est.items():
         assert set(by_outcome) == set(regional.OUTCOMES)
         assert all(abs(r.simple.att) < 3 * r.simple.se + 0.1 for r in by_outcome.values())
+    for r in est["never_treated"].values():
+        pre = r.pretest()  # sup-t, never silently None
+        assert pre.computed and 0 < pre.p_value <= 1

@@ -103,6 +103,10 @@ HOST_EMP_EFFECT = {"pesantren": 0.0, "other_religious": -0.01, "union": 0.035, "
 HOST_WAGE_EFFECT = {"pesantren": 0.0, "other_religious": -0.01, "union": 0.05, "community": 0.0}
 
 #: Regency effect of centers (planted, tiny): per year of exposure, per center per 10k labour force.
+#: Regency TPT noise: AR(1) with this coefficient and innovations of this share of the
+#: provincial TPT level (about 0.3 pp where TPT is 5%).
+NOISE_AR = 0.6
+NOISE_SD_SHARE = 0.06
 EFFECT_UR_PER_YEAR = -0.04  # percentage points
 EFFECT_UR_CAP = -0.2
 EFFECT_LOGWAGE_PER_YEAR = 0.0015
@@ -556,22 +560,36 @@ def _make_regency_years(reg: pd.DataFrame, centers: pd.DataFrame, rngs, referenc
     for code, devs in pts.items():
         d[pos[code]] = float(np.mean(devs))
         known[pos[code]] = True
-    # AR(1) year noise
+    # Regencies share their province's swings (the COVID jump of 2020, provincial cycles),
+    # but not equally: a loading lam(i) around 1 scales the province path's deviation from
+    # its own mean. Loadings are drawn independently of everything else and centred on 1
+    # within each province (labour-force weighted): provincial shocks reach a province's
+    # regencies unevenly and make them move together, while the provincial aggregate keeps
+    # tracking the real series.
+    lam = 1.0 + np.clip(r_lvl.normal(0, 0.2, nreg), -0.5, 0.5)
+    swing = c_pt - c_pt.mean(axis=1, keepdims=True)
+    # AR(1) regency noise, independent across regencies and left as drawn: like the sampling
+    # error of a survey estimate it is not centred within province-years, so a provincial
+    # aggregate differs from the real series by the labour-force weighted mean of its
+    # regencies' noise (NOISE_SD_SHARE of the provincial level, per regency)
     e = np.zeros((nreg, ny))
-    sd = 0.06 * lvl
-    e[:, 0] = r_noise.normal(0, sd / np.sqrt(1 - 0.6**2))
+    sd = NOISE_SD_SHARE * lvl
+    e[:, 0] = r_noise.normal(0, sd / np.sqrt(1 - NOISE_AR**2))
     for j in range(1, ny):
-        e[:, j] = 0.6 * e[:, j - 1] + r_noise.normal(0, sd)
+        e[:, j] = NOISE_AR * e[:, j - 1] + r_noise.normal(0, sd)
+    w_bar = lf.mean(axis=1)
     y0 = np.zeros((nreg, ny))
+    loading = np.ones(nreg)
     for p_code in np.unique(prov):
         m = prov == p_code
-        for j in range(ny):
-            w = lf[m, j]
-            dev = d[m] + e[m, j]
-            free = ~known[m]
-            shift = (w * dev).sum() / w[free].sum()
-            dev = np.where(free, dev - shift, dev)
-            y0[m, j] = c_pt[m, j] + dev
+        w = w_bar[m]
+        free = ~known[m]
+        # only the persistent level is centred, so the province's level stays on target
+        shift = (w * d[m]).sum() / w[free].sum()
+        dev = np.where(free, d[m] - shift, d[m])
+        lam_dev = lam[m] - (w * lam[m]).sum() / w.sum()
+        loading[m] = 1.0 + lam_dev
+        y0[m] = c_pt[m] + dev[:, None] + lam_dev[:, None] * swing[m] + e[m]
     y0 = np.maximum(y0, 0.3)
 
     # planted effect of centers
@@ -629,6 +647,7 @@ def _make_regency_years(reg: pd.DataFrame, centers: pd.DataFrame, rngs, referenc
         "effect_unemployment_rate_pp": np.round(eff_ur.ravel(), 6) + 0.0,
         "effect_log_mean_wage": np.round(eff_lw.ravel(), 6) + 0.0,
         "untreated_unemployment_rate": np.round(y0.ravel(), 4),
+        "province_swing_loading": np.round(np.repeat(loading, ny), 4),
         "untreated_log_mean_wage": np.round(log_mean0.ravel(), 6),
     })
     targets = targets.copy()
