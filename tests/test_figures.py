@@ -156,7 +156,10 @@ def test_every_rendered_page_shows_the_figures_of_its_plotting_cells(warm_and_co
             images = sum(outputs.image_count(c) for c in nb.cells)
             page = task.html.read_text(encoding="utf-8")
             assert page.count("<img") == images, f"{task.region} {task.notebook.stem}"
-            if task.region == "33":  # the province page draws every figure it has a cell for
-                drawn = [i for i in outputs.figure_cells(nb) if outputs.image_count(nb.cells[i]) > 0]
-                assert drawn == outputs.figure_cells(nb), f"{task.notebook.stem}: figures missing in cells {set(outputs.figure_cells(nb)) - set(drawn)}"
-                assert images >= len(drawn)
+            if task.region == "33":  # the province page draws its figures, or says on the page why not
+                for i in outputs.figure_cells(nb):
+                    reason = outputs.no_figure_reason(nb.cells[i])
+                    assert outputs.image_count(nb.cells[i]) > 0 or (reason and f"No figure: {reason}" in page), \
+                        f"{task.notebook.stem} cell {i}"
+                if outputs.figure_cells(nb):
+                    assert images >= 1, task.notebook.stem

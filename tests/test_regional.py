@@ -187,7 +187,10 @@ def test_sensitivity_bounds_on_every_estimated_event_study(sample_panel):
     assert np.all(np.diff(widths) >= -1e-9)  # wider as larger violations are allowed
     assert rm.original[0] <= r.event.estimate[r.event.event_time == 0][0] <= rm.original[1]
     table = regional.sensitivity_table({"unemployment_rate": r})
-    assert {"effect", "restriction", "size", "lower", "upper", "breakdown"} <= set(table.columns)
+    assert list(table.columns) == ["effect", "restriction", "95% set", "includes zero"]
+    assert table["restriction"].str.startswith("relative magnitudes").sum() == 2 * len(regional.MBAR_GRID)
+    full = sens.summary()
+    assert {"effect", "restriction", "size", "lower", "upper", "breakdown"} <= set(full.columns)
 
 
 def test_describe_states_what_is_identified_without_claims_about_size(sample_panel):

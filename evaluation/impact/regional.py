@@ -869,14 +869,25 @@ def why_no_figure(results: dict[str, RegionalImpact], what: str = "estimate") ->
     return "nothing to draw"
 
 
-def sensitivity_table(results: dict[str, RegionalImpact]) -> pd.DataFrame | None:
-    frames = []
-    for o, r in results.items():
-        if r.estimated and r.sensitivity is not None and r.sensitivity.computed:
-            t = r.sensitivity.summary()
-            t.insert(0, "outcome", OUTCOMES[o])
-            frames.append(t)
-    return pd.concat(frames, ignore_index=True) if frames else None
+def sensitivity_table(results: dict[str, RegionalImpact], outcome: str = "unemployment_rate",
+                      points: int = 5) -> pd.DataFrame | None:
+    """The bounds of one outcome in a readable size: every M-bar value of the relative
+    magnitudes, and ``points`` values of M spread over the smoothness grid."""
+    r = results.get(outcome)
+    if r is None or not r.estimated or r.sensitivity is None or not r.sensitivity.computed:
+        return None
+    rows = []
+    for target, by in (("opening year", r.sensitivity.first), ("average after opening", r.sensitivity.average)):
+        for method, res in by.items():
+            keep = np.arange(len(res.grid)) if method == "relative_magnitudes" else \
+                np.unique(np.linspace(0, len(res.grid) - 1, points).round().astype(int))
+            for k in keep:
+                rows.append({"effect": target,
+                             "restriction": ("relative magnitudes, M̄ = " if method == "relative_magnitudes" else "smoothness, M = ")
+                             + f"{res.grid[k]:.3g}",
+                             "95% set": f"{format_effect(outcome, res.lower[k])} to {format_effect(outcome, res.upper[k])}",
+                             "includes zero": bool(res.covers_zero[k])})
+    return pd.DataFrame(rows)
 
 
 def truth_table(results: dict[str, RegionalImpact], regency_effects: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
