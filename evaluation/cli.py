@@ -104,6 +104,16 @@ def _cmd_report(args) -> int:
     )
     for task in result.failed:
         print(f"FAILED {task.region} {Path(task.notebook).stem}: {task.status}: {task.error}", file=sys.stderr)
+    if args.screenshots:
+        from .report import screenshots
+
+        if screenshots.browser() is None:
+            print("note: no Chromium found; no screenshots taken (install Debian's chromium)", file=sys.stderr)
+        else:
+            sizes = screenshots.take(result.path)
+            wide = {k: v for k, v in sizes.items() if v > 0}
+            print(f"screenshots: {result.path / 'screenshots'} ({len(sizes)} pages x widths; "
+                  + (f"{len(wide)} wider than the screen: {', '.join(wide)})" if wide else "none wider than the screen)"))
     if result.failed:
         regions = sorted({t.region for t in result.failed})
         print(f"{len(regions)} region(s) with failures: {', '.join(regions)}", file=sys.stderr)
@@ -162,6 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--cold", action="store_true", help="start a fresh kernel for every notebook (default: one warm kernel per worker)"
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--screenshots", action="store_true",
+                   help="after the run, photograph the index and the 00/03/05 pages at 1280 and 390 px "
+                        "(headless Chromium) into <run>/screenshots, with overflow.json")
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("index", help="rebuild the index page of a run folder")

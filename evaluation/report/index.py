@@ -1,15 +1,20 @@
 """The run's ``index.html``: the page a reviewer opens first.
 
-Self-contained (inline CSS, no scripts, relative links), so it reads straight from
-disk or a shared folder. One row per region: the status of every notebook with its
-error, links to the rendered and executed notebooks, and a few headline numbers from
-the metrics the notebooks published. Every name, value and message is escaped.
+Self-contained (inline CSS and one small static script, relative links, the map inlined),
+so it reads straight from disk or a shared folder, on a wide screen or a phone. One row per
+region: its name, its headline numbers as sortable columns, and one compact badge per
+notebook (coloured by status, linking to the page). A filter box finds a region by name or
+code. A map shows where the regions are. Problems and warnings are listed first. Every
+name, value and message is escaped; the script holds no data.
 """
 
 from __future__ import annotations
 
+import base64
 import html
+import io
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -47,6 +52,15 @@ LABELS = {
         "warning": "warning",
         "warnings": "Pages with warnings",
         "warnings_intro": "These pages completed but something a reader expects is missing.",
+        "regions": "Regions",
+        "pages": "Pages",
+        "filter": "Find a region by name or code",
+        "sort_hint": "Click a column header to sort.",
+        "details": "Run details",
+        "map": "Map",
+        "map_caption_run": "Each point is a region of this run, coloured by the share of its open centers that are in the national high-risk band (grey: no value).",
+        "map_caption_page": "The regencies of {name}: centers per 10,000 labour force, share of open centers in the national high-risk band, and the regency's own estimate of the effect on open unemployment where one is identified (grey hollow points: no value).",
+        "map_label": "share of open centers at high risk",
     },
     "id": {
         "title": "Eksekusi laporan",
@@ -76,15 +90,26 @@ LABELS = {
         "warning": "peringatan",
         "warnings": "Halaman dengan peringatan",
         "warnings_intro": "Halaman ini selesai, tetapi ada yang diharapkan pembaca tidak tampil.",
+        "regions": "Wilayah",
+        "pages": "Halaman",
+        "filter": "Cari wilayah menurut nama atau kode",
+        "sort_hint": "Klik judul kolom untuk mengurutkan.",
+        "details": "Rincian eksekusi",
+        "map": "Peta",
+        "map_caption_run": "Setiap titik adalah wilayah dalam eksekusi ini, diwarnai menurut porsi BLKK terbuka yang termasuk kelompok risiko tinggi nasional (abu-abu: tidak ada nilai).",
+        "map_caption_page": "Kabupaten/kota di {name}: BLKK per 10.000 angkatan kerja, porsi BLKK terbuka pada kelompok risiko tinggi nasional, dan estimasi efek pada pengangguran terbuka bila teridentifikasi (titik abu-abu berongga: tidak ada nilai).",
+        "map_label": "porsi BLKK terbuka berisiko tinggi",
     },
 }
 
 _CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto;
-  max-width: 1200px; padding: 0 1em; color: #222; }
-h1 { font-size: 1.5em; } h2 { font-size: 1.15em; margin-top: 1.6em; }
+*, *::before, *::after { box-sizing: border-box; }
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 1.2em auto;
+  max-width: 1200px; padding: 0 0.8em; color: #222; line-height: 1.4; }
+h1 { font-size: 1.45em; margin-bottom: 0.2em; } h2 { font-size: 1.15em; margin-top: 1.4em; }
 table { border-collapse: collapse; width: 100%; margin: 0.5em 0; }
-th, td { border: 1px solid #ddd; padding: 6px 8px; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #ddd; padding: 5px 7px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
+table.meta td, table.meta code { overflow-wrap: anywhere; }
 th { background: #f3f3f3; }
 .status { display: inline-block; padding: 0 6px; border-radius: 3px; font-size: 0.85em;
   font-weight: 600; color: #fff; }
@@ -97,6 +122,66 @@ th { background: #f3f3f3; }
 .metrics { margin: 0; font-size: 0.9em; } .metrics dt { font-weight: 600; float: left;
   clear: left; margin-right: 0.4em; } .metrics dd { margin: 0; }
 code { word-break: break-all; } .meta td:first-child { width: 12em; }
+#filter { width: 100%; max-width: 28em; padding: 6px 8px; font-size: 1em; margin: 0.3em 0; }
+.hint { color: #666; font-size: 0.85em; margin: 0.2em 0; }
+table.regions { table-layout: auto; font-size: 0.92em; }
+table.regions th[data-type] { cursor: pointer; user-select: none; }
+table.regions th[data-type]::after { content: " \\2195"; color: #999; font-size: 0.8em; }
+table.regions td.num { text-align: right; white-space: normal; }
+table.regions .code { color: #666; font-size: 0.85em; margin-left: 0.3em; }
+.badges { display: flex; flex-wrap: wrap; gap: 3px; }
+.badge { display: inline-block; min-width: 2.1em; text-align: center; padding: 1px 4px; border-radius: 3px;
+  font-size: 0.82em; font-weight: 600; color: #fff; text-decoration: none; }
+.badge.ok { background: #2e7d32; } .badge.failed { background: #c62828; } .badge.timeout { background: #ef6c00; }
+.badge.warning { background: #f9a825; color: #222; } .badge.missing { background: #bdbdbd; }
+figure.map { margin: 0.5em 0; } figure.map img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figure.map figcaption { color: #444; font-size: 0.88em; }
+details { margin: 1em 0; } summary { cursor: pointer; font-weight: 600; }
+@media (max-width: 700px) {
+  table.regions, table.regions tbody, table.regions tr, table.regions td { display: block; width: 100%; }
+  table.regions thead { display: none; }
+  table.regions tr { border: 1px solid #ddd; margin-bottom: 0.6em; }
+  table.regions td { border: none; border-bottom: 1px solid #f0f0f0; text-align: left; }
+  table.regions td.num { text-align: left; }
+  table.regions td[data-label]::before { content: attr(data-label); display: block; font-weight: 600;
+    color: #555; font-size: 0.85em; }
+  .meta td:first-child { width: auto; }
+}
+"""
+
+#: Sorting and filtering of the regions table; holds no data (everything is read from the page).
+_SCRIPT = """
+(function () {
+  var table = document.getElementById("regions-table");
+  if (!table) return;
+  var body = table.tBodies[0];
+  var filter = document.getElementById("filter");
+  if (filter) filter.addEventListener("input", function () {
+    var q = filter.value.toLowerCase();
+    Array.prototype.forEach.call(body.rows, function (row) {
+      row.style.display = row.getAttribute("data-search").indexOf(q) >= 0 ? "" : "none";
+    });
+  });
+  Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, col) {
+    var type = th.getAttribute("data-type");
+    if (!type) return;
+    th.addEventListener("click", function () {
+      var up = th.getAttribute("data-dir") !== "asc";
+      th.setAttribute("data-dir", up ? "asc" : "desc");
+      var rows = Array.prototype.slice.call(body.rows);
+      rows.sort(function (a, b) {
+        var x = a.cells[col].getAttribute("data-value"), y = b.cells[col].getAttribute("data-value");
+        if (type === "num") {
+          x = x === "" ? NaN : parseFloat(x); y = y === "" ? NaN : parseFloat(y);
+          if (isNaN(x)) return 1; if (isNaN(y)) return -1;
+          return up ? x - y : y - x;
+        }
+        return up ? x.localeCompare(y) : y.localeCompare(x);
+      });
+      rows.forEach(function (r) { body.appendChild(r); });
+    });
+  });
+})();
 """
 
 
@@ -195,7 +280,89 @@ def _kv_table(mapping: Mapping[str, Any] | None, labels: dict) -> str:
     return f"<table>{rows}</table>"
 
 
-def render_index(manifest: Mapping[str, Any], metrics: Mapping[tuple, Mapping], language: str = "en") -> str:
+_NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
+
+
+def _sort_value(value: Any) -> str:
+    """The number a headline shows first (``"Rp 401,675"`` -> 401675, ``"29 of 187"`` -> 29), for sorting."""
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, (int, float)):
+        return repr(float(value))
+    if isinstance(value, Mapping) and isinstance(value.get("value"), (int, float)):
+        return repr(float(value["value"]))
+    found = _NUMBER.search(str(value.get("text", value)) if isinstance(value, Mapping) else str(value))
+    return found.group(0).replace(",", "") if found else ""
+
+
+def _headline_text(value: Any) -> str:
+    if isinstance(value, Mapping) and "text" in value:
+        return str(value["text"])
+    return _format_number(value)
+
+
+def _badge(nb: str, task: Mapping[str, Any] | None, labels: dict) -> str:
+    short = nb.split("_", 1)[0]
+    if task is None:
+        return f'<span class="badge missing" title="{_e(nb)}">{_e(short)}</span>'
+    status = task.get("status", "failed")
+    kind = "warning" if status == "ok" and task.get("warnings") else status
+    title = f"{nb}: {labels.get(status, status)}"
+    if task.get("reused"):
+        title += f" ({labels['reused']})"
+    if task.get("error"):
+        title += f": {task['error']}"
+    for warning in task.get("warnings") or []:
+        title += f"; {warning}"
+    target = task.get("html") or task.get("ipynb")
+    mark = "!" if kind in ("warning", "failed", "timeout") else ""
+    if target:
+        return f'<a class="badge {_e(kind)}" href="{_href(target)}" title="{_e(title)}">{_e(short)}{mark}</a>'
+    return f'<span class="badge {_e(kind)}" title="{_e(title)}">{_e(short)}{mark}</span>'
+
+
+def _png(fig) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=80, bbox_inches="tight")
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _map(manifest: Mapping[str, Any], metrics: Mapping[tuple, Mapping], labels: dict, run_dir: Path | None) -> str:
+    """A map figure for the index (inlined PNG), or "" when there is nothing to place."""
+    regions = [r for r in (manifest.get("regions") or []) if isinstance(r, str)]
+    try:
+        if len(regions) == 1 and run_dir is not None:
+            task = next((t for t in manifest.get("tasks", []) if t.get("region") == regions[0] and t.get("html")), None)
+            image = None if task is None else run_dir / Path(task["html"]).parent / "00_regional_summary.map.png"
+            if image is None or not image.is_file():
+                return ""
+            data = base64.b64encode(image.read_bytes()).decode("ascii")
+            name = next((m.get("name") for (r, _), m in metrics.items() if isinstance(m, Mapping) and m.get("name")), regions[0])
+            caption = labels["map_caption_page"].format(name=name)
+        else:
+            from evaluation import maps
+
+            pts = maps.run_points(regions)
+            if len(pts) < 2:
+                return ""
+            share = {}
+            for (region, _nb), m in metrics.items():
+                if isinstance(m, Mapping) and m.get("open_centers"):
+                    share[region] = float(m.get("high_risk_open", 0)) / float(m["open_centers"])
+            pts["value"] = pts["region"].map(share)
+            data = _png(maps.plot_regions(pts, "value", labels["map_label"]))
+            caption = labels["map_caption_run"]
+    except Exception:  # a map is a help, never a reason to lose the index
+        return ""
+    return (f'<figure class="map"><img alt="{_e(caption)}" src="data:image/png;base64,{data}">'
+            f"<figcaption>{_e(caption)}</figcaption></figure>")
+
+
+def render_index(manifest: Mapping[str, Any], metrics: Mapping[tuple, Mapping], language: str = "en",
+                 run_dir: str | Path | None = None) -> str:
     """The index page as a string (see :func:`write_index`)."""
     if language not in LABELS:
         raise ValueError(f"language must be one of {sorted(LABELS)}, got {language!r}")
@@ -220,16 +387,10 @@ def render_index(manifest: Mapping[str, Any], metrics: Mapping[tuple, Mapping], 
         f"<title>{_e(labels['title'])}: {_e(run_name)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{_e(labels['title'])}: {_e(run_name)}</h1>",
         f"<p>{_e(labels['summary'].format(**{k: summary.get(k, 0) for k in ('tasks', 'ok', 'failed', 'timeout')}))}</p>",
-        '<table class="meta">',
-        f"<tr><td>{_e(labels['started'])}</td><td>{_e(execution.get('started') or labels['none'])}</td></tr>",
-        f"<tr><td>{_e(labels['finished'])}</td><td>{_e(execution.get('finished') or labels['none'])}</td></tr>",
-        f"<tr><td>{_e(labels['commit'])}</td><td><code>{_e(manifest.get('commit') or labels['none'])}</code></td></tr>",
-        f"<tr><td>{_e(labels['kernel'])}</td><td><code>{_e(kernel_text or labels['none'])}</code></td></tr>",
-        "</table>",
     ]
     reused = sum(1 for t in tasks if t.get("reused"))
     if reused:
-        out.insert(out.index('<table class="meta">'), f"<p>{_e(labels['reused_summary'].format(reused=reused))}</p>")
+        out.append(f"<p>{_e(labels['reused_summary'].format(reused=reused))}</p>")
 
     problems = [t for t in tasks if t.get("status") != "ok"]
     if problems:
@@ -239,7 +400,6 @@ def render_index(manifest: Mapping[str, Any], metrics: Mapping[tuple, Mapping], 
         for t in problems:
             out.append(f"<li>{_e(t['region'])} / {_e(t['notebook'])}: {_status_cell(t, labels)}</li>")
         out.append("</ul>")
-
     flagged = [t for t in tasks if t.get("status") == "ok" and t.get("warnings")]
     if flagged:
         out.append(f"<h2>{_e(labels['warnings'])}</h2><p>{_e(labels['warnings_intro'])}</p><ul>")
@@ -247,39 +407,60 @@ def render_index(manifest: Mapping[str, Any], metrics: Mapping[tuple, Mapping], 
             out.append(f"<li>{_e(t['region'])} / {_e(t['notebook'])}: {_status_cell(t, labels)}</li>")
         out.append("</ul>")
 
-    out.append("<h2>" + _e(labels["region"]) + "</h2><table><thead><tr>")
-    out.append(f"<th>{_e(labels['region'])}</th>")
-    out.append(f"<th>{_e(labels['headline'])}</th>")
-    out.extend(f"<th>{_e(nb)}</th>" for nb in notebooks)
-    out.append("</tr></thead><tbody>")
+    figure = _map(manifest, metrics, labels, Path(run_dir) if run_dir is not None else None)
+    if figure:
+        out.append(f"<h2>{_e(labels['map'])}</h2>{figure}")
+
+    # headline columns: the union of every region's headline labels, in first-seen order
+    rows, columns = [], []
     for region in regions:
         region_metrics = {nb: metrics.get((region, nb), {}) for nb in notebooks}
         name = next((m["name"] for m in region_metrics.values() if isinstance(m, Mapping) and isinstance(m.get("name"), str)), "")
-        out.append(f"<tr><th>{_e(region)}<br><small>{_e(name)}</small></th>")
-        picked = headline_metrics(region_metrics)
-        if picked:
-            items = "".join(
-                f'<dt title="{_e(nb)}">{_e(key)}</dt><dd>{_e(_format_number(value))}</dd>'
-                for nb, key, value in picked
-            )
-            out.append(f'<td><dl class="metrics">{items}</dl></td>')
-        else:
-            out.append(f"<td>{_e(labels['no_metrics'])}</td>")
-        for nb in notebooks:
-            task = by_key.get((region, nb))
-            out.append(f"<td>{_status_cell(task, labels) if task else ''}</td>")
-        out.append("</tr>")
+        picked = {(nb, key): value for nb, key, value in headline_metrics(region_metrics)}
+        for col in picked:
+            if col not in columns:
+                columns.append(col)
+        rows.append((region, name, picked))
+
+    out.append(f"<h2>{_e(labels['regions'])}</h2>")
+    out.append(f'<input id="filter" type="search" placeholder="{_e(labels["filter"])}" aria-label="{_e(labels["filter"])}">')
+    legend = " · ".join(f"{nb.split('_', 1)[0]} {nb.split('_', 1)[1].replace('_', ' ')}" if "_" in nb else nb
+                        for nb in notebooks)
+    out.append(f'<p class="hint">{_e(labels["sort_hint"])} {_e(labels["pages"])}: {_e(legend)}</p>')
+    out.append('<table class="regions" id="regions-table"><thead><tr>')
+    out.append(f'<th data-type="text">{_e(labels["region"])}</th>')
+    out.extend(f'<th data-type="num" title="{_e(nb)}">{_e(key)}</th>' for nb, key in columns)
+    out.append(f'<th>{_e(labels["pages"])}</th></tr></thead><tbody>')
+    for region, name, picked in rows:
+        first = by_key.get((region, notebooks[0])) if notebooks else None
+        link = first.get("html") if first else None
+        label_html = f'<a href="{_href(link)}">{_e(name or region)}</a>' if link else _e(name or region)
+        out.append(f'<tr data-search="{_e((name + " " + region).lower())}">')
+        out.append(f'<td data-label="{_e(labels["region"])}" data-value="{_e(name or region)}">{label_html}'
+                   f'<span class="code">{_e(region)}</span></td>')
+        for nb, key in columns:
+            value = picked.get((nb, key))
+            text = labels["no_metrics"] if value is None else _headline_text(value)
+            out.append(f'<td class="num" data-label="{_e(key)}" data-value="{_e(_sort_value(value) if value is not None else "")}">'
+                       f"{_e(text)}</td>")
+        badges = "".join(_badge(nb, by_key.get((region, nb)), labels) for nb in notebooks)
+        out.append(f'<td data-label="{_e(labels["pages"])}"><div class="badges">{badges}</div></td></tr>')
     out.append("</tbody></table>")
 
-    out.append(f"<h2>{_e(labels['parameters'])}</h2>{_kv_table(manifest.get('parameters'), labels)}")
-    out.append(
-        f"<details><summary>{_e(labels['data_hashes'])}</summary>"
-        f"{_kv_table(manifest.get('data_hashes'), labels)}</details>"
-    )
-    out.append(
-        f"<details><summary>{_e(labels['package_versions'])}</summary>"
-        f"{_kv_table(manifest.get('package_versions'), labels)}</details>"
-    )
+    out.append(f"<details><summary>{_e(labels['details'])}</summary>")
+    out.append('<table class="meta">')
+    out.append(f"<tr><td>{_e(labels['started'])}</td><td>{_e(execution.get('started') or labels['none'])}</td></tr>")
+    out.append(f"<tr><td>{_e(labels['finished'])}</td><td>{_e(execution.get('finished') or labels['none'])}</td></tr>")
+    out.append(f"<tr><td>{_e(labels['commit'])}</td><td><code>{_e(manifest.get('commit') or labels['none'])}</code></td></tr>")
+    out.append(f"<tr><td>{_e(labels['kernel'])}</td><td><code>{_e(kernel_text or labels['none'])}</code></td></tr>")
+    out.append("</table>")
+    from evaluation.report.manifest import shown_parameters
+
+    out.append(f"<h2>{_e(labels['parameters'])}</h2>{_kv_table(shown_parameters(manifest.get('parameters') or {}), labels)}")
+    out.append(f"<h2>{_e(labels['data_hashes'])}</h2>{_kv_table(manifest.get('data_hashes'), labels)}")
+    out.append(f"<h2>{_e(labels['package_versions'])}</h2>{_kv_table(manifest.get('package_versions'), labels)}")
+    out.append("</details>")
+    out.append(f"<script>{_SCRIPT}</script>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 
@@ -296,5 +477,5 @@ def write_index(run_dir: str | Path, source=None, *, language: str | None = None
     if language is None:
         language = (manifest.get("options") or {}).get("language", "en")
     path = run_dir / "index.html"
-    path.write_text(render_index(manifest, metrics, language), encoding="utf-8")
+    path.write_text(render_index(manifest, metrics, language, run_dir=run_dir), encoding="utf-8")
     return path

@@ -149,6 +149,22 @@ def kernel_info(kernel_name: str) -> dict[str, Any]:
     return info
 
 
+def shown_parameters(parameters: dict) -> dict:
+    """Parameters as a page's footer shows them: folders relative to the project (or just
+    their name when outside it), never the absolute paths of the machine that ran it."""
+    shown = {}
+    for key, value in dict(parameters).items():
+        if isinstance(value, str) and key.endswith("_dir") and value:
+            path = Path(value)
+            if path.is_absolute():
+                try:
+                    value = path.resolve().relative_to(PROJECT_ROOT).as_posix()
+                except ValueError:
+                    value = path.name
+        shown[key] = value
+    return shown
+
+
 def _relative(path: Path, root: Path = PROJECT_ROOT) -> str:
     path = Path(path).resolve()
     try:

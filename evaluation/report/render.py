@@ -109,6 +109,18 @@ _EXTRA_CSS = """
 .blkk-warnings { font-family: system-ui, sans-serif; margin: 1em auto; max-width: 1100px;
   padding: 0.6em 1.2em; border: 1px solid #ef6c00; border-left-width: 6px;
   border-radius: 6px; background: #fff3e0; color: #4e2600; }
+/* pages read on a phone as well as a wide screen: nothing pushes the page sideways; a wide
+   table scrolls inside its own box, figures shrink to the width, long codes wrap */
+.jp-OutputArea-output, .jp-RenderedHTMLCommon { overflow-x: auto; max-width: 100%; }
+.jp-RenderedHTMLCommon table { display: block; max-width: 100%; overflow-x: auto; }
+.jp-OutputArea-output img, .jp-RenderedImage img { max-width: 100%; height: auto; }
+.jp-RenderedText pre, .blkk-footer code { white-space: pre-wrap; overflow-wrap: anywhere; }
+.blkk-footer table { display: block; max-width: 100%; overflow-x: auto; }
+@media (max-width: 700px) {
+  .jp-Cell, .jp-OutputArea-child { padding-left: 0; padding-right: 0; }
+  .jp-OutputPrompt, .jp-InputPrompt { display: none; }
+  .blkk-toc, .blkk-footer, .blkk-warnings { padding: 0.6em; }
+}
 </style>
 """
 

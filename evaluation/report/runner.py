@@ -237,7 +237,7 @@ def execute_task(task: Task, options: _Options) -> TaskResult:
             "notebook": notebook.name,
             "status": status,
             "error": error,
-            "parameters": to_json_safe(task.parameters),
+            "parameters": _manifest.shown_parameters(task.parameters),
             "kernel": _kernel_label(options.footer.get("kernel") or {}, nb),
             "started": started_at,
             "finished": _now(),
@@ -468,7 +468,9 @@ def _exported_files(region_dir: Path, stem: str) -> list[Path]:
 
 
 def _file_text(path: Path) -> str:
-    """Text of an exported table, for the identifier guard."""
+    """Text of an exported table, for the identifier guard (images carry no text to check)."""
+    if path.suffix.lower() in (".png", ".jpg", ".jpeg"):
+        return ""
     if path.suffix == ".xlsx":
         from openpyxl import load_workbook
 

@@ -1,10 +1,17 @@
 """The front of the risk room: fit once nationally, store, slice per region.
 
-``fit_risk(dataset)`` builds features and labels, validates the models on a time split
-(earlier cohorts -> the latest labelled cohorts) and by grouped CV over provinces, refits
-them on every labelled center, and scores the register. ``RiskResult.save(path)`` stores it;
-``load_risk(path).register_for("33")`` gives a regional notebook its slice without refitting.
-``evaluate_risk(data_dir)`` returns the headline numbers as a plain dict.
+``fit_risk(dataset)`` builds features and labels and gives every labelled cohort one role:
+
+* **selection and training**: the earlier labelled cohorts; the register model's settings
+  are chosen by cross-validation inside them (:mod:`evaluation.risk.selection`);
+* **test**: the latest ``test_cohorts`` labelled cohorts, untouched until the final score
+  (AUC, Brier, calibration, the check of the bands);
+
+then refits the chosen settings on every labelled center and scores the register of *open*
+centers (outcome still undecided); decided centers are kept as observed outcomes.
+``RiskResult.save(path)`` stores it; ``load_risk(path).register_for("33")`` gives a regional
+notebook its slice without refitting. ``evaluate_risk(data_dir)`` returns the headline
+numbers as a plain dict.
 """
 
 from __future__ import annotations
@@ -12,18 +19,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .features import RiskSpec, center_features, label_frame
 from .models import BoostedRiskModel, LogisticRiskModel
-from .register import build_register, register_for_region, write_register_csv, write_register_xlsx
-from .validation import ValidationResult, validate_grouped_cv, validate_time_split
+from .register import (build_register, capacity_bands, decided_outcomes, decided_summary, register_for_region,
+                       write_register_csv, write_register_xlsx)
+from .selection import Selection, select_logistic
+from .validation import ValidationResult, time_split, validate_grouped_cv, validate_time_split
 
 __all__ = ["RiskResult", "fit_risk", "evaluate_risk", "load_risk", "load_truth"]
 
 TRUTH_FILE = Path("truth") / "center_mandiri_probability.csv"
-CALIBRATION_NOTE = ("logistic: Platt (sigmoid) on out-of-fold scores, stratified 5-fold CV of the training "
-                    "centers; boosted: isotonic, same folds")
+CALIBRATION_NOTE = ("logistic: Platt (sigmoid) on out-of-fold scores of the training centers (folds chosen with "
+                    "the other settings inside the training cohorts); boosted: isotonic, stratified 5-fold")
 
 
 def load_truth(data_dir, spec: RiskSpec) -> pd.Series | None:
@@ -42,17 +52,20 @@ class RiskResult:
 
     spec: RiskSpec
     seed: int
-    k: int
-    band_thresholds: tuple[float, float]
+    k: int  # centers the ministry can support: the size of the high band
+    band_cuts: tuple[float, float]  # risk at the medium and high cuts among open centers
     features: pd.DataFrame
     labels: pd.DataFrame
     models: dict  # name -> fitted on every labelled center
     time_split: ValidationResult
     grouped_cv: ValidationResult | None
-    register: pd.DataFrame
+    register: pd.DataFrame  # open centers only
     metrics: dict
     odds_ratios: pd.DataFrame | None = None
     info: dict = field(default_factory=dict)
+    decided: pd.DataFrame | None = None  # centers whose outcome is known
+    selection: Selection | None = None
+    band_check: pd.DataFrame | None = None  # the bands applied to the untouched test cohorts
 
     # ------------------------------------------------------------------ reading
     def summary(self) -> pd.DataFrame:
@@ -72,8 +85,101 @@ class RiskResult:
         return self.models["logistic"].coefficients()
 
     def register_for(self, region: str) -> pd.DataFrame:
-        """The register rows of a province ("33"), regency ("33.26") or all of Indonesia ("ID")."""
+        """Open centers of a province ("33"), regency ("33.26") or all of Indonesia ("ID"), with the national rank."""
         return register_for_region(self.register, region)
+
+    def decided_for(self, region: str) -> pd.DataFrame:
+        """Centers of the region whose outcome is known (observed, not predicted)."""
+        return register_for_region(self.decided, region)
+
+    def decided_summary(self, region: str = "ID") -> pd.DataFrame:
+        """Decided centers of the region by cohort: reached the target in time or not."""
+        return decided_summary(self.decided_for(region), self.spec.target_stage)
+
+    def band_counts(self, region: str = "ID") -> dict:
+        """Open centers of the region per band (high / medium / low) and in all."""
+        reg = self.register_for(region)
+        counts = reg["risk_band"].value_counts().reindex(["high", "medium", "low"], fill_value=0)
+        return {"open": int(len(reg)), **{b: int(n) for b, n in counts.items()}}
+
+    def cohort_roles(self) -> pd.DataFrame:
+        """Which cohorts played which role: selection and training, test, register (open)."""
+        ts = self.time_split.info
+        lab = self.labels
+        rows = []
+        for c in sorted(lab["cohort"].unique()):
+            n = int((lab["cohort"] == c).sum())
+            if c in ts["train_cohorts"]:
+                role = "settings chosen and model trained (cross-validation inside these cohorts)"
+            elif c in ts["test_cohorts"]:
+                role = "test: untouched until the final score"
+            elif lab.loc[lab["cohort"] == c, "label"].isna().all():
+                role = "outcome not yet known: scored in the register"
+            else:
+                role = "labelled"
+            rows.append({"cohort": int(c), "centers": n, "role": role})
+        return pd.DataFrame(rows)
+
+    def with_capacity(self, k: int) -> "RiskResult":
+        """The same result with bands for another support capacity ``k`` (nothing is refitted)."""
+        import copy
+
+        k = int(k)
+        if k == self.k:
+            return self
+        out = copy.copy(self)
+        reg = self.register.copy()
+        reg["risk_band"] = np.where(reg["risk_rank"] <= k, "high", np.where(reg["risk_rank"] <= 2 * k, "medium", "low"))
+        _, cuts = capacity_bands(reg["risk_probability"].to_numpy(), k)
+        out.register, out.k, out.band_cuts = reg, k, cuts
+        out.band_check = _band_check(self.time_split, cuts)
+        out.metrics = {**self.metrics, "band_cut_medium": cuts[0], "band_cut_high": cuts[1],
+                       "n_high_risk_open": int((reg["risk_band"] == "high").sum())}
+        return out
+
+    def register_table(self, region: str = "ID", n: int | None = 15) -> pd.DataFrame:
+        """The region's open centers as a reader sees them: names, risk in per cent, band,
+        the indicators in one column (associations, not causes) and the context."""
+        from evaluation.data.reference import load_regencies
+
+        from .register import INDICATOR_COLUMNS
+
+        reg = self.register_for(region)
+        if n is not None:
+            reg = reg.head(n)
+        names = load_regencies().set_index("regency_code")["name"]
+        return pd.DataFrame({
+            "national rank": reg["risk_rank"].to_numpy(),
+            "center": reg["center_name"].to_numpy(),
+            "regency": [f"{names.get(c, c)} ({c})" for c in reg["regency_code"]],
+            "opened": reg["cohort"].to_numpy(),
+            "stage now": reg["stage_now"].to_numpy(),
+            f"risk of not reaching {self.spec.target_stage} in time": [f"{p:.1%}" for p in reg["risk_probability"]],
+            "band": reg["risk_band"].to_numpy(),
+            "indicators associated with the risk (not causes)": [
+                "; ".join(v for v in row if isinstance(v, str)) for row in reg[INDICATOR_COLUMNS].to_numpy()],
+            "context": reg["context"].to_numpy(),
+        })
+
+    def headline_text(self, region: str = "ID") -> str:
+        """The register in two sentences: open centers by band, decided centers by outcome."""
+        c = self.band_counts(region)
+        dec = self.decided_summary(region)
+        h = self.spec.horizon_years
+        text = (f"{c['open']:,} centers have not reached {self.spec.target_stage} and their {h}-year horizon is still "
+                f"open: **{c['high']} among the {self.k} open centers with the highest risk in the country** (high), "
+                f"{c['medium']} medium, {c['low']} low (model AUC {self.metrics['auc']:.2f} on cohorts it never saw).")
+        if len(dec):
+            text += (f" For {int(dec['centers'].sum()):,} other centers the outcome is known, not predicted: "
+                     f"{int(dec['reached_in_time'].sum()):,} reached {self.spec.target_stage} within {h} years, "
+                     f"{int(dec['not_reached'].sum()):,} did not.")
+        return text
+
+    def bands_text(self) -> str:
+        lo, hi = self.band_cuts
+        return (f"Bands follow the ministry's support capacity k = {self.k}: high = the {self.k} open centers with "
+                f"the highest risk in the country (risk {hi:.1%} or more), medium = the next {self.k} "
+                f"(from {lo:.1%}), low = the other open centers.")
 
     def plot(self):
         """Calibration curve and ROC curve of the time-split test set."""
@@ -134,19 +240,21 @@ def _default_models(seed: int) -> dict:
 
 
 def fit_risk(dataset, target_stage: str = "mandiri", horizon_years: int = 4, decision_age: int = 2, seed: int = 0,
-             *, test_cohorts: int = 2, k: int = 200, band_thresholds: tuple[float, float] = (0.7, 0.9),
-             grouped_cv: bool = True, cv_splits: int = 5, n_bins: int = 10, truth: pd.Series | None | str = "auto",
-             odds_ratios: bool = True) -> RiskResult:
+             *, test_cohorts: int = 2, k: int = 200, grouped_cv: bool = True, cv_splits: int = 5, n_bins: int = 10,
+             truth: pd.Series | None | str = "auto", odds_ratios: bool = True,
+             logistic_params: dict | None = None) -> RiskResult:
     """Fit, validate and score. ``dataset`` is an :class:`evaluation.data.load.Dataset`.
 
     Parameters
     ----------
     target_stage, horizon_years, decision_age : what is predicted and when (see ``features``).
-    seed : seed of the calibration folds and of the boosted trees.
-    test_cohorts : how many of the latest labelled cohorts form the test set.
-    k : centers the ministry can support; precision is measured among the ``k`` highest risks.
-    band_thresholds : (medium, high) cut-offs of the risk band.
+    seed : seed of the selection and calibration folds and of the boosted trees.
+    test_cohorts : how many of the latest labelled cohorts form the untouched test set.
+    k : centers the ministry can support: the size of the high band (and of the medium band),
+        and the ``k`` of precision at ``k``.
     truth : true risk per center for the oracle rows; ``"auto"`` reads the sample's truth folder.
+    logistic_params : settings of the register model; by default chosen by cross-validation
+        inside the training cohorts (:func:`~evaluation.risk.selection.select_logistic`).
     """
     spec = RiskSpec(target_stage, int(horizon_years), int(decision_age))
     centers, cy = dataset.centers, dataset.center_years
@@ -155,7 +263,13 @@ def fit_risk(dataset, target_stage: str = "mandiri", horizon_years: int = 4, dec
     labels = label_frame(centers, cy, spec.target_stage, spec.horizon_years, last_year=last_year)
     if isinstance(truth, str) and truth == "auto":
         truth = load_truth(dataset.data_dir, spec)
-    models = _default_models(seed)
+    selection = None
+    if logistic_params is None:
+        train, _, _ = time_split(labels, test_cohorts)
+        selection = select_logistic(features.loc[train], labels.loc[train, "label"].astype(int).to_numpy(), seed=seed)
+        logistic_params = selection.params
+    models = {"logistic": LogisticRiskModel(random_state=seed, **logistic_params),
+              "boosted": BoostedRiskModel(random_state=seed)}
 
     ts = validate_time_split(features, labels, models, test_cohorts=test_cohorts, k=k, n_bins=n_bins, truth=truth)
     ts.info.pop("fitted", None)
@@ -170,12 +284,31 @@ def fit_risk(dataset, target_stage: str = "mandiri", horizon_years: int = 4, dec
     fitted = {name: m.fit(features.loc[lab], y) for name, m in models.items()}
     register = build_register(centers, cy, features, labels, fitted["logistic"], boosted=fitted["boosted"],
                               target_stage=spec.target_stage, decision_age=spec.decision_age,
-                              band_thresholds=band_thresholds, last_year=last_year)
+                              capacity=k, last_year=last_year)
+    _, cuts = capacity_bands(register["risk_probability"].to_numpy(), k)
+    decided = decided_outcomes(centers, cy, labels, spec.target_stage, last_year)
     ors = fitted["logistic"].odds_ratios(features.loc[lab], y) if odds_ratios else None
+    check = _band_check(ts, cuts)
 
     metrics = _headline(ts, gcv, spec, seed, k, labels, register, features)
-    return RiskResult(spec, seed, k, tuple(band_thresholds), features, labels, fitted, ts, gcv, register, metrics,
-                      ors, info={"last_year": last_year, "calibration": CALIBRATION_NOTE})
+    metrics.update({"n_decided": int(len(decided)), "band_cut_medium": cuts[0], "band_cut_high": cuts[1],
+                    "logistic_params": {k_: (v if not isinstance(v, float) else float(v)) for k_, v in logistic_params.items()}})
+    return RiskResult(spec, seed, k, cuts, features, labels, fitted, ts, gcv, register, metrics, ors,
+                      info={"last_year": last_year, "calibration": CALIBRATION_NOTE,
+                            "selection": selection.text() if selection else "settings given"},
+                      decided=decided, selection=selection, band_check=check)
+
+
+def _band_check(ts: ValidationResult, cuts: tuple[float, float]) -> pd.DataFrame:
+    """The register's probability cuts applied to the untouched test cohorts: how many centers
+    would have fallen in each band, their mean predicted risk and how many then missed."""
+    pred = ts.predictions
+    p = pred["logistic"].to_numpy()
+    band = pd.Series(pd.Categorical(["high" if v >= cuts[1] else "medium" if v >= cuts[0] else "low" for v in p],
+                                    categories=["high", "medium", "low"]), index=pred.index)
+    g = pd.DataFrame({"band": band, "p": p, "y": pred["label"].to_numpy()}).groupby("band", observed=False)
+    return pd.DataFrame({"test_centers": g.size(), "mean_predicted_risk": g["p"].mean(),
+                         "observed_share_not_reaching": g["y"].mean()}).reset_index()
 
 
 def _headline(ts: ValidationResult, gcv: ValidationResult | None, spec: RiskSpec, seed: int, k: int,
@@ -203,8 +336,8 @@ def _headline(ts: ValidationResult, gcv: ValidationResult | None, spec: RiskSpec
         "train_cohorts": list(ts.info["train_cohorts"]), "test_cohorts": list(ts.info["test_cohorts"]),
         "baseline_feature": str(ts.info["one_feature"]),
         "n_labelled": int(labels["label"].notna().sum()), "n_scored": int(len(features)),
-        "n_register": int(len(register)),
-        "n_high_risk": int((register["risk_band"] == "high").sum()),
+        "n_open": int(len(register)),
+        "n_high_risk_open": int((register["risk_band"] == "high").sum()),
         "target_stage": spec.target_stage, "horizon_years": spec.horizon_years, "decision_age": spec.decision_age,
         "seed": int(seed), "model": "logistic", "calibration": CALIBRATION_NOTE,
     })

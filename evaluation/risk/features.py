@@ -28,6 +28,8 @@ from evaluation.data.schema import STAGES
 
 __all__ = [
     "RiskSpec",
+    "LEVERS",
+    "CONTEXT_FEATURES",
     "NUMERIC_FEATURES",
     "CATEGORICAL_FEATURES",
     "FEATURE_LABELS",
@@ -82,8 +84,6 @@ NUMERIC_FEATURES = (
     "years_alumni_database",
     "incubator_last",
     "instructors_last",
-    "berkembang_last",
-    "years_berkembang",
     "cohort",
     "kota",
     "java",
@@ -114,8 +114,6 @@ FEATURE_LABELS = {
     "years_alumni_database": "years with an alumni database",
     "incubator_last": "business incubator at the decision age",
     "instructors_last": "instructors at the decision age",
-    "berkembang_last": "stage berkembang (or later) at the decision age",
-    "years_berkembang": "years at berkembang or later",
     "cohort": "year opened",
     "kota": "in a kota (city)",
     "java": "on Java",
@@ -125,6 +123,22 @@ FEATURE_LABELS = {
     "host_type": "host type",
     "vocation": "vocation",
 }
+
+#: What a program officer can act on, each with the features that measure it; the register's
+#: indicators are read per lever (the contributions of a lever's features summed, so two
+#: correlated measures of one thing cannot point in opposite directions).
+LEVERS = {
+    "partnerships": ("partnerships_last", "partnerships_first"),
+    "self_funded_training": ("self_funded_packages", "self_funded_last"),
+    "own_revenue": ("revenue_share_last", "revenue_share_growth", "log_revenue_last"),
+    "alumni_database": ("alumni_database_last", "years_alumni_database"),
+    "licence_or_accreditation": ("licensed_last", "years_licensed"),
+    "certification": ("certification_rate",),
+    "placement": ("placement_rate",),
+}
+#: Where and what a center is: shown beside the indicators as context, never as a reason.
+CONTEXT_FEATURES = ("cohort", "kota", "java", "host_type", "vocation", "unemployment_rate", "log_mean_wage",
+                    "min_wage_ratio")
 
 _STAGE_RANK = {s: i for i, s in enumerate(STAGES)}
 
@@ -249,9 +263,7 @@ def center_features(
     )
     years_flag = flags.groupby("center_id").sum()
     # The roadmap's criterion is "licence or accreditation"; accreditation (LA-LPK, from 2021)
-    # is so rare by year 2 (15 of 4,282 sample centers) that a separate coefficient would rest
-    # on a handful of centers - and in the sample generator it is assigned from the stage a
-    # center has in 2023, i.e. partly from the future (see the risk notes).
+    # is so rare by year 2 that a separate coefficient would rest on a handful of centers.
     f["licensed_last"] = np.maximum(last["licensed"].astype(float).fillna(0),
                                     last["accredited"].astype(float).fillna(0))
     for col in ("alumni_database", "incubator"):
@@ -259,9 +271,10 @@ def center_features(
     f["years_licensed"] = years_flag["licensed"]
     f["years_alumni_database"] = years_flag["alumni_database"]
     f["instructors_last"] = last["instructors"].astype(float)
-    rank = cy["stage"].map(_STAGE_RANK).astype(float)
-    f["berkembang_last"] = (last["stage"].map(_STAGE_RANK) >= 1).astype(float)
-    f["years_berkembang"] = (rank >= 1).groupby(cy["center_id"]).sum().astype(float)
+    # The stage at the decision age is not a feature: it is defined by the levers themselves
+    # (partnerships, alumni database, revenue, licence), so beside them its coefficient only
+    # takes up what they leave (it came out with the wrong sign), and it is nothing a program
+    # officer can act on directly. Training-cohort cross-validation: same log loss without it.
 
     reg = centers.set_index("center_id")
     f["cohort"] = reg["cohort"].astype(float)
@@ -273,6 +286,5 @@ def center_features(
     f["host_type"] = reg["host_type"].astype(str)
     f["vocation"] = reg["vocation"].astype(str)
     # centers without data up to the decision age: counts are unknown, not zero
-    f.loc[f["years_observed"] == 0, ["years_licensed", "years_alumni_database", "years_berkembang",
-                                      "self_funded_packages"]] = np.nan
+    f.loc[f["years_observed"] == 0, ["years_licensed", "years_alumni_database", "self_funded_packages"]] = np.nan
     return f[list(NUMERIC_FEATURES) + list(CATEGORICAL_FEATURES)]

@@ -68,11 +68,12 @@ def calibration_splits(X: pd.DataFrame, y: np.ndarray, cv="cohort", n_splits: in
         groups = X["cohort"].to_numpy()
         k = min(n_splits, len(np.unique(groups)))
         if k >= 2:
-            splits = [(tr, te) for tr, te in GroupKFold(n_splits=k).split(X, y, groups)
-                      if len(np.unique(y[tr])) == 2 and len(np.unique(y[te])) == 2]
-            if len(splits) >= 2:
+            splits = list(GroupKFold(n_splits=k).split(X, y, groups))
+            # the folds must cover every center once and hold both classes on both sides;
+            # otherwise (e.g. a cohort where every center missed the target) fall back to strata
+            if all(len(np.unique(y[tr])) == 2 and len(np.unique(y[te])) == 2 for tr, te in splits):
                 return splits
-        cv = n_splits  # a single cohort cannot be split by cohort
+        cv = n_splits  # a single cohort, or cohorts that cannot be folds, cannot be split by cohort
     k = int(cv)
     return list(StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(X, y))
 

@@ -1,16 +1,25 @@
-"""Risk register: every active center scored, banded, with its three main reasons in words.
+"""Risk register: the centers whose outcome is still open, scored, banded, with indicators.
 
-A center is *active* when its latest recorded stage is below the target stage. Its risk is
-the calibrated probability, from the features at its decision age, of **not** reaching the
-target stage within the horizon. ``horizon_status`` says whether that horizon is still
-``open`` (the centers a support decision can still help, e.g. cohorts 2022-2023 in 2024) or
-has ``passed`` (the target was missed; the probability is how the model would have rated
-the center at its decision age, useful for checking, and its reasons still say what is weak).
+A center is **open** when its horizon has not passed (``cohort + horizon - 1`` is after the
+latest year of data) and it has not yet reached the target stage: a support decision can
+still change its outcome. Only open centers are scored and ranked. A center is **decided**
+when its outcome is known: it reached the target stage within the horizon, or the horizon
+passed without it. Decided centers are reported as observed outcomes
+(:func:`decided_outcomes`), never as risks.
 
-Reasons come from the logistic model: on the calibrated log-odds scale each feature
-contributes ``coefficient x (x - mean)``; the contributions and the baseline add up to the
-center's log-odds, and the three largest in size are written out ("no partnerships by
-year 2 (raises risk)").
+Risk is the calibrated probability, from the features at the decision age, of **not**
+reaching the target stage within the horizon. Bands follow the ministry's support capacity
+``k``: ``high`` for the ``k`` open centers with the highest risk in the country, ``medium``
+for the next ``k``, ``low`` for the others; the probability at each cut is recorded.
+
+Indicators come from the logistic model, read per *lever* a program officer can act on
+(partnerships, self-funded training, own revenue, alumni database, licence or accreditation,
+certification, placement: :data:`~evaluation.risk.features.LEVERS`). On the calibrated
+log-odds scale each feature contributes ``coefficient x (x - mean)``; a lever's
+contributions are summed, and the three levers that raise the risk most are written out
+("no partnerships by year 2 (associated with higher risk)"). They are associations the model
+learned from earlier cohorts, not causes. Where and what the center is (cohort, island,
+kota, host, vocation, regency labour market) is shown as ``context``, never as an indicator.
 
 Exports are deterministic: the CSV is byte-for-byte the same for the same data and seed;
 the XLSX has fixed workbook and archive timestamps.
@@ -29,20 +38,26 @@ import pandas as pd
 
 from evaluation.data.schema import STAGES
 
-from .features import FEATURE_LABELS
+from .features import CONTEXT_FEATURES, FEATURE_LABELS, LEVERS
 
-__all__ = ["describe_feature", "reasons", "build_register", "risk_band", "write_register_csv",
-           "write_register_xlsx", "register_for_region", "REGISTER_COLUMNS"]
+__all__ = ["describe_feature", "indicators", "context_text", "build_register", "capacity_bands",
+           "decided_outcomes", "decided_summary", "write_register_csv", "write_register_xlsx",
+           "register_for_region", "REGISTER_COLUMNS", "INDICATOR_COLUMNS"]
 
 HOST_WORDS = {"pesantren": "a pesantren", "other_religious": "another religious institution",
               "union": "a trade union", "community": "a community foundation"}
 
+#: Column names of the indicators in the register and its exports.
+INDICATOR_COLUMNS = [f"indicator_associated_with_risk_{j}" for j in (1, 2, 3)]
 REGISTER_COLUMNS = [
     "center_id", "center_name", "province_code", "regency_code", "host_type", "vocation", "cohort",
-    "decision_year", "age_now", "stage_now", "horizon_end_year", "horizon_status",
+    "decision_year", "age_now", "stage_now", "horizon_end_year",
     "risk_rank", "risk_probability", "risk_band", "risk_probability_boosted",
-    "reason_1", "reason_2", "reason_3", "contribution_1", "contribution_2", "contribution_3", "log_odds",
+    *INDICATOR_COLUMNS, "indicator_1_log_odds", "indicator_2_log_odds", "indicator_3_log_odds",
+    "context", "log_odds",
 ]
+DECIDED_COLUMNS = ["center_id", "center_name", "province_code", "regency_code", "cohort", "horizon_end_year",
+                   "outcome", "first_target_year", "stage_now"]
 _FIXED_TIME = datetime(2000, 1, 1, 0, 0, 0)
 
 
@@ -93,9 +108,6 @@ def describe_feature(feature: str, value, decision_age: int = 2) -> str:
         else f"alumni database for {_n(v, 'year', 'years')} {by}",
         "incubator_last": lambda: ("no business incubator " + by) if v == 0 else f"business incubator {by}",
         "instructors_last": lambda: f"{_n(v, 'instructor', 'instructors')} {in_}",
-        "berkembang_last": lambda: ("still at stage tumbuh " + in_) if v == 0 else f"stage berkembang {by}",
-        "years_berkembang": lambda: ("not yet berkembang " + by) if v == 0
-        else f"{_n(v, 'year', 'years')} at stage berkembang {by}",
         "cohort": lambda: f"opened in {int(v)}",
         "kota": lambda: "in a kota (city)" if v else "in a kabupaten",
         "java": lambda: "on Java" if v else "outside Java",
@@ -107,73 +119,143 @@ def describe_feature(feature: str, value, decision_age: int = 2) -> str:
     return fn() if fn else f"{FEATURE_LABELS.get(feature, feature)} {v:.3g}"
 
 
-def reasons(contributions: pd.DataFrame, features: pd.DataFrame, decision_age: int = 2, n: int = 3) -> pd.DataFrame:
-    """The ``n`` largest contributions (by size) per center, as words and signed log-odds."""
-    contrib = contributions.drop(columns="baseline")
-    values = contrib.to_numpy()
-    cols = np.asarray(contrib.columns)
-    # stable order: by size, ties by feature order
-    order = np.argsort(-np.abs(values), axis=1, kind="stable")[:, :n]
+#: The feature whose value describes each lever in words.
+_LEVER_WORDS = {lever: feats[0] for lever, feats in LEVERS.items()}
+
+
+def indicators(contributions: pd.DataFrame, features: pd.DataFrame, decision_age: int = 2, n: int = 3) -> pd.DataFrame:
+    """The ``n`` levers that raise each center's risk most, in words, with their log-odds.
+
+    A lever's contribution is the sum over its features; levers are ordered from the one
+    that raises the risk most (a center with no lever above the average gets the ones that
+    lower it least, marked as such).
+    """
+    lever_contrib = pd.DataFrame({lever: contributions[[f for f in feats if f in contributions.columns]].sum(axis=1)
+                                  for lever, feats in LEVERS.items()}, index=contributions.index)
+    values = lever_contrib.to_numpy()
+    names = np.asarray(lever_contrib.columns)
+    order = np.argsort(-values, axis=1, kind="stable")[:, :n]
     out = {}
     for j in range(n):
-        feats = cols[order[:, j]]
+        levers = names[order[:, j]]
         c = values[np.arange(len(values)), order[:, j]]
-        words = [
-            f"{describe_feature(f, features.at[cid, f], decision_age)} ({'raises' if ci > 0 else 'lowers'} risk)"
-            for cid, f, ci in zip(contrib.index, feats, c)
+        out[INDICATOR_COLUMNS[j]] = [
+            f"{describe_feature(_LEVER_WORDS[lv], features.at[cid, _LEVER_WORDS[lv]], decision_age)} "
+            f"(associated with {'higher' if ci > 0 else 'lower'} risk)"
+            for cid, lv, ci in zip(lever_contrib.index, levers, c)
         ]
-        out[f"reason_{j + 1}"] = words
-        out[f"contribution_{j + 1}"] = c
-    return pd.DataFrame(out, index=contrib.index)
+        out[f"indicator_{j + 1}_log_odds"] = c
+        out[f"indicator_{j + 1}_lever"] = levers
+    return pd.DataFrame(out, index=lever_contrib.index)
 
 
-def risk_band(p, thresholds: tuple[float, float] = (0.7, 0.9)) -> np.ndarray:
-    """``high`` at or above ``thresholds[1]``, ``medium`` at or above ``thresholds[0]``, else ``low``."""
-    lo, hi = thresholds
-    if not 0 <= lo <= hi <= 1:
-        raise ValueError(f"band thresholds must satisfy 0 <= low <= high <= 1, got {thresholds}")
+def context_text(features: pd.DataFrame, decision_age: int = 2) -> pd.Series:
+    """Where and what each center is, in words (not a reason, a frame for reading the indicators)."""
+    parts = [features.apply(lambda r, f=f: describe_feature(f, r[f], decision_age), axis=1)
+             for f in CONTEXT_FEATURES if f in features.columns and f not in ("log_mean_wage", "min_wage_ratio")]
+    return pd.concat(parts, axis=1).agg("; ".join, axis=1)
+
+
+def capacity_bands(p, capacity: int) -> tuple[np.ndarray, tuple[float, float]]:
+    """Bands by rank: ``high`` for the ``capacity`` highest risks, ``medium`` for the next
+    ``capacity``, ``low`` for the rest; returns the bands and the two probability cuts."""
+    if int(capacity) < 1:
+        raise ValueError(f"capacity must be at least 1 center, got {capacity}")
     p = np.asarray(p, dtype=float)
-    return np.where(p >= hi, "high", np.where(p >= lo, "medium", "low"))
+    order = np.argsort(-p, kind="stable")
+    rank = np.empty(len(p), dtype=int)
+    rank[order] = np.arange(1, len(p) + 1)
+    bands = np.where(rank <= capacity, "high", np.where(rank <= 2 * capacity, "medium", "low"))
+    srt = p[order]
+    cut_high = float(srt[min(capacity, len(p)) - 1]) if len(p) else float("nan")
+    cut_medium = float(srt[min(2 * capacity, len(p)) - 1]) if len(p) else float("nan")
+    return bands, (cut_medium, cut_high)
+
+
+def _stage_now(center_years: pd.DataFrame, index) -> pd.Series:
+    latest = center_years.sort_values(["center_id", "year"], kind="stable").groupby("center_id").tail(1)
+    return latest.set_index("center_id")["stage"].reindex(index)
+
+
+def open_centers(labels: pd.DataFrame, last_year: int) -> pd.Index:
+    """Centers whose horizon has not passed and who have not reached the target stage yet."""
+    undecided = (labels["horizon_end_year"] > last_year) & labels["first_target_year"].isna()
+    return labels.index[undecided.to_numpy(bool)]
 
 
 def build_register(centers: pd.DataFrame, center_years: pd.DataFrame, features: pd.DataFrame, labels: pd.DataFrame,
                    model, *, boosted=None, target_stage: str = "mandiri", decision_age: int = 2,
-                   band_thresholds: tuple[float, float] = (0.7, 0.9), last_year: int | None = None) -> pd.DataFrame:
-    """The register of active centers, highest risk first (ties by ``center_id``).
+                   capacity: int = 200, last_year: int | None = None) -> pd.DataFrame:
+    """The register of open centers, highest risk first (ties by ``center_id``).
 
     ``model`` must offer ``predict_proba`` and ``contributions`` (a fitted
     :class:`~evaluation.risk.models.LogisticRiskModel`); ``boosted`` adds its probability as a
-    cross-check column.
+    cross-check column. ``capacity`` is the number of centers the ministry can support.
     """
     if last_year is None:
         last_year = int(center_years["year"].max())
-    rank = {s: i for i, s in enumerate(STAGES)}
-    latest = center_years.sort_values(["center_id", "year"], kind="stable").groupby("center_id").tail(1)
-    stage_now = latest.set_index("center_id")["stage"].reindex(centers["center_id"])
-    active_ids = stage_now.index[stage_now.map(rank).fillna(-1) < rank[target_stage]]
-    c = centers.set_index("center_id").loc[active_ids].sort_index()
+    ids = open_centers(labels, last_year)
+    c = centers.set_index("center_id").loc[sorted(ids)]
     X = features.loc[c.index]
     contrib = model.contributions(X)
-    why = reasons(contrib, X, decision_age)
+    why = indicators(contrib, X, decision_age)
     p = model.predict_proba(X)[:, 1]
     reg = pd.DataFrame(index=c.index)
     for col in ("center_name", "province_code", "regency_code", "host_type", "vocation", "cohort"):
         reg[col] = c[col]
     reg["decision_year"] = c["cohort"] + decision_age - 1
     reg["age_now"] = last_year - c["cohort"] + 1
-    reg["stage_now"] = stage_now.reindex(c.index)
+    reg["stage_now"] = _stage_now(center_years, c.index)
     reg["horizon_end_year"] = labels["horizon_end_year"].reindex(c.index)
-    reg["horizon_status"] = np.where(reg["horizon_end_year"] <= last_year, "passed", "open")
     reg["risk_probability"] = np.round(p, 4)
-    reg["risk_band"] = risk_band(reg["risk_probability"], band_thresholds)
+    reg["risk_band"], _ = capacity_bands(reg["risk_probability"].to_numpy(), capacity)
     reg["risk_probability_boosted"] = np.round(boosted.predict_proba(X)[:, 1], 4) if boosted is not None else np.nan
     for j in (1, 2, 3):
-        reg[f"reason_{j}"] = why[f"reason_{j}"]
-        reg[f"contribution_{j}"] = np.round(why[f"contribution_{j}"].to_numpy(), 3)
+        reg[INDICATOR_COLUMNS[j - 1]] = why[INDICATOR_COLUMNS[j - 1]]
+        reg[f"indicator_{j}_log_odds"] = np.round(why[f"indicator_{j}_log_odds"].to_numpy(), 3)
+    reg["context"] = context_text(X, decision_age)
     reg["log_odds"] = np.round(contrib.sum(axis=1).to_numpy(), 4)
     reg = reg.reset_index().sort_values(["risk_probability", "center_id"], ascending=[False, True], kind="stable")
     reg["risk_rank"] = np.arange(1, len(reg) + 1)
+    # bands again in the final order, so ties at a cut fall by the register's own ranking
+    reg["risk_band"] = np.where(reg["risk_rank"] <= capacity, "high",
+                                np.where(reg["risk_rank"] <= 2 * capacity, "medium", "low"))
     return reg[REGISTER_COLUMNS].reset_index(drop=True)
+
+
+def decided_outcomes(centers: pd.DataFrame, center_years: pd.DataFrame, labels: pd.DataFrame,
+                     target_stage: str = "mandiri", last_year: int | None = None) -> pd.DataFrame:
+    """Centers whose outcome is known, with what happened (observed, not predicted)."""
+    if last_year is None:
+        last_year = int(center_years["year"].max())
+    decided = labels.index.difference(open_centers(labels, last_year))
+    c = centers.set_index("center_id").loc[sorted(decided)]
+    lab = labels.loc[c.index]
+    horizon = int((lab["horizon_end_year"] - lab["cohort"] + 1).iloc[0]) if len(lab) else 0
+    out = pd.DataFrame(index=c.index)
+    for col in ("center_name", "province_code", "regency_code", "cohort"):
+        out[col] = c[col]
+    out["horizon_end_year"] = lab["horizon_end_year"]
+    out["outcome"] = np.where(lab["reached"], f"reached {target_stage} within {horizon} years",
+                              f"did not reach {target_stage} within {horizon} years")
+    out["first_target_year"] = lab["first_target_year"]
+    out["stage_now"] = _stage_now(center_years, c.index)
+    return out.reset_index()[DECIDED_COLUMNS]
+
+
+def decided_summary(decided: pd.DataFrame, target_stage: str = "mandiri") -> pd.DataFrame:
+    """Decided centers by cohort: how many reached the target stage in time, how many did not."""
+    if decided.empty:
+        return pd.DataFrame(columns=["cohort", "centers", "reached_in_time", "not_reached", "share_reached",
+                                     f"not_reached_and_still_not_{target_stage}"])
+    missed = decided["outcome"].str.startswith("did not")
+    still = missed & (decided["stage_now"] != target_stage)
+    g = decided.assign(missed=missed, still=still).groupby("cohort")
+    out = pd.DataFrame({"centers": g.size(), "reached_in_time": g.size() - g["missed"].sum(),
+                        "not_reached": g["missed"].sum(), f"not_reached_and_still_not_{target_stage}": g["still"].sum()})
+    out["share_reached"] = out["reached_in_time"] / out["centers"]
+    return out.reset_index()[["cohort", "centers", "reached_in_time", "not_reached", "share_reached",
+                              f"not_reached_and_still_not_{target_stage}"]]
 
 
 def register_for_region(register: pd.DataFrame, region: str) -> pd.DataFrame:
