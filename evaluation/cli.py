@@ -94,6 +94,7 @@ def _cmd_report(args) -> int:
         force=args.force,
         scheduler=args.scheduler,
         progress=not args.no_progress,
+        compare_to=args.compare_to or "previous",
     )
     execution = result.manifest.get("execution", {})
     reused = execution.get("reused", 0)
@@ -172,6 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--cold", action="store_true", help="start a fresh kernel for every notebook (default: one warm kernel per worker)"
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--compare-to", metavar="RUN_DIR",
+                   help="an earlier run folder to compare with (default: the previous run of this folder, if any)")
     p.add_argument("--screenshots", action="store_true",
                    help="after the run, photograph the index and the 00/03/05 pages at 1280 and 390 px "
                         "(headless Chromium) into <run>/screenshots, with overflow.json")

@@ -163,3 +163,23 @@ def test_every_rendered_page_shows_the_figures_of_its_plotting_cells(warm_and_co
                         f"{task.notebook.stem} cell {i}"
                 if outputs.figure_cells(nb):
                     assert images >= 1, task.notebook.stem
+
+
+@pytest.mark.notebooks
+@pytest.mark.slow
+def test_every_rendered_table_reads_without_help(warm_and_cold):
+    """One table style on every page: no bare integer index, no snake_case header, no cut cell."""
+    warm, _ = warm_and_cold
+    snake = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
+    for task in warm.tasks:
+        page = task.html.read_text(encoding="utf-8")
+        body = page.split('id="blkk-reproducibility"')[0]  # the footer lists file names and parameters
+        for table in re.findall(r"<table[^>]*>.*?</table>", body, re.S):
+            where = f"{task.region} {task.notebook.stem}"
+            assert 'class="blkk-table"' in table[:60], f"{where}: a table not in the report style"
+            tbody = table[table.find("<tbody"):]
+            assert "<th" not in tbody, f"{where}: an index column"
+            heads = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<th[^>]*>(.*?)</th>", table, re.S)]
+            assert not [h for h in heads if snake.search(h)], f"{where}: snake_case headers {heads}"
+            cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", table, re.S)]
+            assert not [c for c in cells if c.endswith(("…", "..."))], f"{where}: a cut cell"

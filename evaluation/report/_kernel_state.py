@@ -19,6 +19,8 @@ Reset before each notebook:
   (``%config InlineBackend...``) are reset too;
 * ``warnings`` filters, ``os.environ``, ``sys.path``, numpy error handling and print
   options, pandas options;
+* IPython display formatters registered by a notebook (e.g. the report table style of
+  :func:`evaluation.report.tables.install`) are removed;
 * the global random generators of numpy and ``random`` are reseeded from entropy, as
   in a fresh process (a notebook that wants reproducible numbers seeds its own);
 * modules imported by a notebook from outside the installed packages (e.g. a helper
@@ -103,6 +105,7 @@ def warm_up(modules=WARM_MODULES) -> list[str]:
     _saved["filters"] = list(warnings.filters)
     _saved["modules"] = set(sys.modules)
     _saved["roots"] = _installed_roots()
+    _saved["formatters"] = _formatter_state()
     if "matplotlib" in sys.modules:
         import matplotlib
 
@@ -114,6 +117,34 @@ def warm_up(modules=WARM_MODULES) -> list[str]:
         _saved["np_err"] = np.geterr()
         _saved["np_print"] = np.get_printoptions()
     return failed
+
+
+def _formatter_state() -> dict | None:
+    """Copies of the type printers of every IPython display formatter."""
+    try:
+        from IPython import get_ipython
+
+        ip = get_ipython()
+    except Exception:
+        return None
+    if ip is None:
+        return None
+    return {mime: (dict(f.type_printers), dict(f.deferred_printers))
+            for mime, f in ip.display_formatter.formatters.items()}
+
+
+def _restore_formatters(saved: dict | None) -> None:
+    if not saved:
+        return
+    from IPython import get_ipython
+
+    ip = get_ipython()
+    if ip is None:
+        return
+    for mime, f in ip.display_formatter.formatters.items():
+        if mime in saved:
+            f.type_printers = dict(saved[mime][0])
+            f.deferred_printers = dict(saved[mime][1])
 
 
 def _activate_backend() -> None:
@@ -174,6 +205,7 @@ def restore(cwd: str) -> None:
     if ip is not None:
         ip.reset(new_session=False)
         ip.execution_count = 1
+        _restore_formatters(_saved.get("formatters"))
 
     mpl = sys.modules.get("matplotlib")
     if mpl is not None:

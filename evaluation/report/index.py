@@ -54,6 +54,9 @@ LABELS = {
         "warnings_intro": "These pages completed but something a reader expects is missing.",
         "regions": "Regions",
         "pages": "Pages",
+        "changes": "What changed since run {run}",
+        "changes_intro": "Compared with the run finished {when}. Counts per region; each links to the details.",
+        "change_cols": ["new centers", "gone", "stage transitions", "band moves", "outcome now known", "estimates moved > 1 SE"],
         "filter": "Find a region by name or code",
         "sort_hint": "Click a column header to sort.",
         "details": "Run details",
@@ -92,6 +95,9 @@ LABELS = {
         "warnings_intro": "Halaman ini selesai, tetapi ada yang diharapkan pembaca tidak tampil.",
         "regions": "Wilayah",
         "pages": "Halaman",
+        "changes": "Yang berubah sejak eksekusi {run}",
+        "changes_intro": "Dibandingkan dengan eksekusi yang selesai {when}. Jumlah per wilayah; masing-masing tertaut ke rinciannya.",
+        "change_cols": ["BLKK baru", "hilang", "perpindahan tahap", "perpindahan kelompok", "hasil kini diketahui", "estimasi bergeser > 1 SE"],
         "filter": "Cari wilayah menurut nama atau kode",
         "sort_hint": "Klik judul kolom untuk mengurutkan.",
         "details": "Rincian eksekusi",
@@ -391,6 +397,22 @@ def render_index(manifest: Mapping[str, Any], metrics: Mapping[tuple, Mapping], 
     reused = sum(1 for t in tasks if t.get("reused"))
     if reused:
         out.append(f"<p>{_e(labels['reused_summary'].format(reused=reused))}</p>")
+
+    changes = (execution or {}).get("changes") or {}
+    if changes.get("regions"):
+        keys = ["new_centers", "gone_centers", "stage_changes", "band_changes", "no_longer_open", "moved_estimates"]
+        out.append(f"<h2>{_e(labels['changes'].format(run=changes.get('previous_run', '')))}</h2>")
+        out.append(f"<p>{_e(labels['changes_intro'].format(when=changes.get('previous_finished') or labels['none']))}</p>")
+        out.append('<div style="overflow-x:auto"><table class="changes"><thead><tr>'
+                   f"<th>{_e(labels['region'])}</th>" + "".join(f"<th>{_e(c)}</th>" for c in labels["change_cols"])
+                   + "</tr></thead><tbody>")
+        for region, info in changes["regions"].items():
+            counts = info.get("counts", {})
+            out.append(f'<tr><td><a href="{_href(info["page"])}">{_e(region)}</a></td>'
+                       + "".join(f"<td>{_e(counts.get(k, 0))}</td>" for k in keys) + "</tr>")
+        out.append("</tbody></table></div>")
+    elif changes.get("error"):
+        out.append(f'<p class="error">{_e(changes["error"])}</p>')
 
     problems = [t for t in tasks if t.get("status") != "ok"]
     if problems:

@@ -496,6 +496,29 @@ def _fit_national(data_dir: Path, fit_dir: Path) -> dict:
     return record
 
 
+def _record_changes(data_dir: Path | None, tmp: Path, final: Path, compare_to, regions: list[str],
+                    fit_record: dict | None, out_root: Path, hashes: dict | None) -> dict | None:
+    """Write this run's snapshot of centers and compare it with an earlier run's (never raises:
+    a run is never lost over its comparison; a failure is recorded instead)."""
+    if data_dir is None or not Path(data_dir).is_dir():
+        return None
+    try:
+        from evaluation import fit
+        from evaluation.data import load_dataset
+        from evaluation.report import changes
+
+        risk = None
+        if fit_record and fit_record.get("dir"):
+            risk = fit.national("risk", data_dir, out_root / fit_record["dir"])
+        changes.write_snapshot(load_dataset(data_dir), tmp, risk)
+        previous = final if compare_to == "previous" else (Path(compare_to) if compare_to else None)
+        if previous is None or not Path(previous).is_dir():
+            return None
+        return changes.compare_runs(Path(previous), tmp, regions, {r: region_dir_name(r) for r in regions}, hashes)
+    except Exception as exc:
+        return {"error": _trim(f"{type(exc).__name__}: {exc}")}
+
+
 def _boot_id() -> str:
     try:
         return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
@@ -561,6 +584,7 @@ def run_report(
     engine: str = "warm",
     force: bool = False,
     scheduler: str | None = None,
+    compare_to: str | Path | None = "previous",
 ) -> RunResult:
     """Execute every notebook for every region and write the report to ``out_root/run_name``.
 
@@ -599,6 +623,11 @@ def run_report(
         parameters, data, package versions, source, kernel, rendering options) equals
         that of a task completed ``ok`` in the previous run of the same folder is not
         executed again: its outputs are carried over and it is marked ``reused``.
+    compare_to : path, ``"previous"`` or None
+        A run folder to compare this run with (:mod:`evaluation.report.changes`): new and
+        gone centers, stage transitions, band moves, estimates that moved by more than their
+        standard error, per region and on the index. ``"previous"`` (default) compares with
+        the run this one replaces, when there is one; None compares with nothing.
     scheduler : str or None
         Address of a Dask distributed scheduler (``tcp://host:8786``); tasks then run
         on its workers instead of a local process pool (``jobs`` is ignored). Workers
@@ -751,6 +780,8 @@ def run_report(
                 json.dumps(metrics, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"
             )
 
+        changes = _record_changes(data_dir, tmp, final, compare_to, regions, fit_record, out_root, hashes)
+
         task_records = [
             {
                 "region": r.region,
@@ -789,6 +820,7 @@ def run_report(
                 "executed": len(to_run),
                 "reused": len(tasks) - len(to_run),
                 "national_fit": fit_record,
+                "changes": changes,
                 "seconds": round(time.perf_counter() - started, 3),
             },
         )

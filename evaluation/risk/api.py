@@ -80,6 +80,31 @@ class RiskResult:
             parts.append(m.reset_index())
         return pd.concat(parts, ignore_index=True)
 
+    def odds_ratio_table(self) -> pd.DataFrame:
+        """Odds ratios per SD with their intervals, each indicator in words, levers marked."""
+        from .features import FEATURE_LABELS, LEVERS
+
+        ors = self.odds_ratios if self.odds_ratios is not None else None
+        if ors is None:
+            c = self.coefficients()
+            return pd.DataFrame({"indicator": c["label"].to_numpy(), "odds ratio per SD": c["odds_ratio_per_sd"].to_numpy()})
+        ors = ors.drop(index="const", errors="ignore")
+        levers = {f for feats in LEVERS.values() for f in feats}
+
+        def words(col: str) -> str:
+            base, _, level = col.partition("=")
+            text = FEATURE_LABELS.get(base, base.replace("_", " "))
+            return f"{text}: {level}" if level else text
+
+        return pd.DataFrame({
+            "indicator": [words(c) for c in ors.index],
+            "kind": ["lever" if c in levers else "context" if c.split("=")[0] in
+                     ("cohort", "kota", "java", "host_type", "vocation", "unemployment_rate", "log_mean_wage",
+                      "min_wage_ratio") else "other" for c in ors.index],
+            "odds ratio per SD": ors["odds_ratio"].to_numpy(), "95% low": ors["or_low"].to_numpy(),
+            "95% high": ors["or_high"].to_numpy(), "p-value": ors["p_value"].to_numpy(),
+        })
+
     def coefficients(self) -> pd.DataFrame:
         """The register model's coefficients on the calibrated log-odds scale, per SD."""
         return self.models["logistic"].coefficients()
@@ -157,7 +182,9 @@ class RiskResult:
             f"risk of not reaching {self.spec.target_stage} in time": [f"{p:.1%}" for p in reg["risk_probability"]],
             "band": reg["risk_band"].to_numpy(),
             "indicators associated with the risk (not causes)": [
-                "; ".join(v for v in row if isinstance(v, str)) for row in reg[INDICATOR_COLUMNS].to_numpy()],
+                "; ".join(v.replace(" (associated with higher risk)", "").replace(" (associated with lower risk)",
+                                                                             " (goes with lower risk)")
+                          for v in row if isinstance(v, str)) for row in reg[INDICATOR_COLUMNS].to_numpy()],
             "context": reg["context"].to_numpy(),
         })
 
