@@ -33,7 +33,7 @@ browser:
 	  echo "note: no Chromium available; the browser test will be skipped"
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab notebooks/
 
 sample: $(STAMP)
 	$(BIN)/blkk sample --seed 20260101 --out data/sample

@@ -112,13 +112,19 @@ def _git(args: list[str], cwd: Path) -> str | None:
     return done.stdout.strip()
 
 
-def git_commit(repo_dir: str | Path = PROJECT_ROOT) -> str | None:
+def git_commit(repo_dir: str | Path | None = None) -> str | None:
     """Commit of ``repo_dir``, with ``+dirty`` if tracked files have uncommitted changes.
 
     ``None`` when git is missing, the folder is not a checkout, or nothing is committed
     yet. Untracked files do not mark the tree dirty: run outputs and caches are
     untracked by design, while every input that changes a result is tracked.
     """
+    from evaluation.config import IN_CHECKOUT
+
+    if repo_dir is None:
+        if not IN_CHECKOUT:  # an installed package: the folder it runs from is someone else's
+            return None
+        repo_dir = PROJECT_ROOT
     repo = Path(repo_dir)
     if not repo.exists():
         return None

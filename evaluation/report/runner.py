@@ -287,6 +287,39 @@ def execute_task(task: Task, options: _Options) -> TaskResult:
     )
 
 
+def ensure_kernel(kernel_name: str) -> str:
+    """A Jupyter kernel that runs *this* interpreter: ``kernel_name`` when it does, otherwise
+    one registered now (in this environment, or in the user's Jupyter folder if that is not
+    writable), so ``blkk report`` works after any install, with no separate kernel step."""
+    import sys
+
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    here = Path(sys.executable).absolute()
+    try:
+        spec = KernelSpecManager().get_kernel_spec(kernel_name)
+        exe = spec.argv[0] if spec.argv else ""
+        found = shutil.which(exe) or exe
+        if found and Path(found).absolute() == here:
+            return kernel_name
+        name = f"{kernel_name}-{hashlib.sha256(str(here).encode()).hexdigest()[:8]}"  # taken by another interpreter
+    except NoSuchKernel:
+        name = kernel_name
+    try:
+        spec = KernelSpecManager().get_kernel_spec(name)
+        if spec.argv and Path(spec.argv[0]).absolute() == here:
+            return name
+    except NoSuchKernel:
+        pass
+    from ipykernel.kernelspec import install
+
+    try:
+        install(kernel_name=name, display_name=f"Python ({kernel_name})", prefix=sys.prefix)
+    except OSError:
+        install(kernel_name=name, display_name=f"Python ({kernel_name})", user=True)
+    return name
+
+
 def _validate(notebooks: list[Path], regions: list[str], run_name: str) -> None:
     if not notebooks:
         raise ValueError("no notebooks given")
@@ -662,11 +695,12 @@ def run_report(
     hashes = _manifest.data_hashes(data_dir) if data_dir is not None and data_dir.is_dir() else None
     versions = _manifest.package_versions()
     commit = _manifest.git_commit()
+    kernel_name = ensure_kernel(kernel_name)
     kernel = _manifest.kernel_info(kernel_name)
     if "display_name" not in kernel:
         # Fail before any work instead of once per task.
         raise ValueError(
-            f"Jupyter kernel {kernel_name!r} is not installed; register it with "
+            f"Jupyter kernel {kernel_name!r} is not installed and could not be registered; register it with "
             f"`python -m ipykernel install --sys-prefix --name {kernel_name}`"
         )
     from evaluation.data.load import identifier_values
