@@ -101,4 +101,4 @@ def _fit_trainee_effects(data_dir):
     from .impact import tracer
 
     ds = load_dataset(data_dir)
-    return None if ds.trainees is None else tracer.national_effects(ds.trainees, ds.centers)
+    return None if ds.trainees is None else tracer.national_effects(ds.trainees, ds.centers, ds.regency_years, ds.center_years)

@@ -72,9 +72,9 @@ def test_columns_match_schema(name):
         if col.allowed:
             assert set(df[col.name].dropna()) <= set(col.allowed)
         if col.kind == "bool":
-            assert set(df[col.name].unique()) <= {0, 1}
+            assert set(df[col.name].dropna().unique()) <= {0, 1}
         if col.nonnegative:
-            assert (df[col.name] >= 0).all()
+            assert (df[col.name].dropna() >= 0).all()
 
 
 @pytest.mark.parametrize("name", ["centers", "center_years", "regency_years", "trainees"])
@@ -339,7 +339,11 @@ def test_trainees(trainees, centers):
     assert tr.loc[t, "age"].mean() < tr.loc[~t, "age"].mean() - 3
     assert tr.loc[t, "employed_before"].mean() < tr.loc[~t, "employed_before"].mean() - 0.15
     assert tr.loc[t, "education_years"].mean() > tr.loc[~t, "education_years"].mean()
-    assert ((tr["income_after_idr"] > 0) == (tr["employed_after"] == 1)).all()
+    answered = tr["employed_after"].notna()
+    assert ((tr.loc[answered, "income_after_idr"] > 0) == (tr.loc[answered, "employed_after"] == 1)).all()
+    # tracer non-response: only trainees, both outcomes blank together, about 62% answer
+    assert (answered == tr["income_after_idr"].notna()).all() and answered[~t].all()
+    assert 0.5 < answered[t].mean() < 0.75
 
 
 def test_trainee_truth(trainees):
@@ -354,7 +358,8 @@ def test_trainee_truth(trainees):
     po = _read("truth/trainee_potential_outcomes")
     assert (po["person_id"] == trainees["person_id"]).all()
     t = trainees["trained"] == 1
-    assert (po.loc[t, "income_after_1_idr"] == trainees.loc[t, "income_after_idr"]).all()
+    answered = trainees["income_after_idr"].notna()  # tracer non-response blanks the outcomes
+    assert (po.loc[t & answered, "income_after_1_idr"] == trainees.loc[t & answered, "income_after_idr"]).all()
     assert (po.loc[~t, "income_after_0_idr"] == trainees.loc[~t, "income_after_idr"]).all()
     sample_att = (po.loc[t, "income_after_1_idr"] - po.loc[t, "income_after_0_idr"]).mean()
     assert sample_att == pytest.approx(overall["att_income_idr_sample"], abs=0.01)
@@ -404,3 +409,59 @@ def test_other_seed_keeps_exact_calibration():
     assert all(n[k] == v for k, v in FIXED_REGENCY_COUNTS.items())
     assert (derive_stage(cy) == cy["stage"]).all()
     assert (tables["centers"]["regency_code"].to_numpy() != _read("centers")["regency_code"].to_numpy()).any()
+
+
+def _trainee_truth_frames(trainees):
+    po = _read("truth/trainee_potential_outcomes")
+    assert (po["person_id"] == trainees["person_id"]).all()
+    return po, trainees["trained"] == 1
+
+
+def test_trainee_nonresponse_depends_on_center_and_trait(trainees, centers):
+    """Blank outcomes are exactly the trainees who did not answer; answering is not at random."""
+    po, t = _trainee_truth_frames(trainees)
+    assert ((po["responded"] == 1) == trainees["employed_after"].notna()).all()
+    answered = po["responded"] == 1
+    cap = trainees["center_id"].map(_read("truth/center_mandiri_probability").set_index("center_id")["latent_capacity"])
+    # better centers and motivated trainees answer more (neither is in the public table)
+    assert cap[t & answered].mean() > cap[t & ~answered].mean() + 0.2
+    assert po.loc[t & answered, "motivation"].mean() > po.loc[t & ~answered, "motivation"].mean()
+    # so the respondents' effect differs from the effect on all trainees, and the truth records both
+    eff = _read("truth/trainee_effects")
+    overall = eff[eff["scope"] == "overall"].iloc[0]
+    resp = (po.loc[t & answered, "income_after_1_idr"] - po.loc[t & answered, "income_after_0_idr"]).mean()
+    assert resp == pytest.approx(overall["att_income_idr_responders_sample"], abs=0.01)
+    assert overall["att_income_idr_responders_sample"] > overall["att_income_idr_sample"]
+    assert po.loc[~t, "response_probability"].isna().all() and po.loc[t, "response_probability"].between(0, 1).all()
+
+
+def test_trainee_potential_outcomes_of_respondents(trainees):
+    po, t = _trainee_truth_frames(trainees)
+    answered = trainees["income_after_idr"].notna()
+    assert (po.loc[t & answered, "income_after_1_idr"] == trainees.loc[t & answered, "income_after_idr"]).all()
+    assert (po.loc[~t, "income_after_0_idr"] == trainees.loc[~t, "income_after_idr"]).all()
+    assert (po["employed_after_1"] >= po["employed_after_0"]).all()  # training never costs a job
+
+
+def test_trainee_pre_training_dip(trainees):
+    """Trainees who worked before training earned temporarily little; their later outcomes revert."""
+    po, t = _trainee_truth_frames(trainees)
+    emp = trainees["employed_before"] == 1
+    assert po.loc[t & emp, "transitory_log_income"].mean() < -0.1
+    assert abs(po.loc[~t & emp, "transitory_log_income"].mean()) < 0.03
+    # recent job losers (recorded as not employed) are far more often employed a year later
+    lost = po["recent_job_loss"] == 1
+    assert (trainees.loc[lost, "employed_before"] == 0).all()
+    assert po.loc[~t & lost, "employed_after_0"].mean() > po.loc[~t & ~lost & ~emp, "employed_after_0"].mean() + 0.2
+
+
+def test_trainee_unobserved_trait_and_recorded_biases(trainees):
+    po, t = _trainee_truth_frames(trainees)
+    assert po.loc[t, "motivation"].mean() > po.loc[~t, "motivation"].mean() + 0.1  # it drives training
+    assert abs(po["motivation"].mean()) < 0.05 and 0.95 < po["motivation"].std() < 1.05
+    eff = _read("truth/trainee_effects")
+    overall = eff[eff["scope"] == "overall"].iloc[0]
+    # modest on purpose: together well under a tenth of the effect, and positive (overstating)
+    for key in ("income_idr", "employed_pp"):
+        planted = overall[f"bias_unobserved_{key}"] + overall[f"bias_nonresponse_{key}"]
+        assert 0 < planted < 0.1 * overall[f"att_{key}_expected"]

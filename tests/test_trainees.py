@@ -238,7 +238,7 @@ class TestResult:
         assert isinstance(r, TrainingEffect)
         s = r.summary()
         assert list(s.columns) == ["method", "estimand", "estimate", "se", "ci_low", "ci_high",
-                                   "n_treated", "n_control"]
+                                   "n_treated", "n_control", "se_unclustered", "n_clusters", "robustness_value"]
         assert len(s) == 1
         low, high = r.conf_int()
         assert low < r.att < high
@@ -272,7 +272,12 @@ class TestResult:
 
 
 def test_tracer_on_the_sample_tables():
-    """The notebook's helpers: national fit, subgroup minimum, truth check, metrics."""
+    """The notebook's helpers on the sample without the optional tables: national fit, subgroup
+    minimum, metrics, and the note that the labour market is missing from the covariates.
+
+    The full fit (with regency_years and center_years) is checked against the truth in
+    ``tests/test_trainee_sample.py``.
+    """
     import numpy as np
 
     from evaluation.config import SAMPLE_DIR
@@ -283,10 +288,12 @@ def test_tracer_on_the_sample_tables():
     fitted = tracer.national_effects(ds.trainees, ds.centers)
     table = tracer.results_table(fitted["effects"])
     assert set(table["method"]) == set(tracer.METHODS) and table["reliability (BPS RSE rule)"].notna().all()
+    assert "log_umk" not in fitted["covariates"] and "kota" in fitted["covariates"]
+    assert any("log UMK" in w for w in fitted["effects"]["income_after_idr"]["aipw"].warnings)
     hidden = tracer.at_least(fitted["by_vocation"], 100)
-    assert hidden.loc[hidden["trainees"] < 100, "estimate"].isna().all()
-    assert hidden.loc[hidden["trainees"] >= 100, "estimate"].notna().all()
+    assert hidden.loc[hidden["respondents"] < 100, "estimate"].isna().all()
+    assert hidden.loc[hidden["respondents"] >= 100, "estimate"].notna().all()
     check = tracer.truth_check(fitted["effects"], pd.read_csv(SAMPLE_DIR / "truth" / "trainee_effects.csv"))
-    assert check["AIPW within 2 SE of truth"].all()
+    assert list(check["outcome"]) == ["income (Rp)", "employment (pp)"] and "planted bias (expected)" in check
     m = tracer.metrics("national", fitted["effects"])
     assert np.isclose(m["national_income_after_idr_att"], fitted["effects"]["income_after_idr"]["aipw"].estimate)

@@ -456,6 +456,21 @@ def _check_regency_years(df: pd.DataFrame, chk: _Checker) -> None:
     chk.add("labour_force", "labour force larger than the population", mask)
 
 
+def _check_trainee_outcomes(df: pd.DataFrame, chk: _Checker) -> None:
+    """Non-response blanks both outcomes; one blank and one filled is a data error."""
+    raw = chk.raw.frame
+    if not {"employed_after", "income_after_idr"} <= set(raw.columns):
+        return
+    blank = {c: raw[c].astype(str).str.strip() == "" for c in ("employed_after", "income_after_idr")}
+    one = blank["employed_after"] ^ blank["income_after_idr"]
+    chk.add(
+        "employed_after",
+        "only one of employed_after and income_after_idr is blank (non-response blanks both)",
+        one,
+        values=_text(df["employed_after"]) + " / " + _text(df["income_after_idr"]),
+    )
+
+
 def _check_orphans(child: pd.DataFrame, chk: _Checker, centers: pd.DataFrame, what: str) -> None:
     ids = child["center_id"]
     orphan = ids.notna() & ~ids.isin(set(centers["center_id"]))
@@ -507,6 +522,8 @@ def validate(data_dir: str | Path) -> tuple[Dataset | None, ValidationReport]:
         _check_center_years(tables["center_years"], checkers["center_years"])
     if "regency_years" in tables:
         _check_regency_years(tables["regency_years"], checkers["regency_years"])
+    if "trainees" in tables:
+        _check_trainee_outcomes(tables["trainees"], checkers["trainees"])
     if "centers" in tables:
         for child, what in (("center_years", "center id"), ("trainees", "center id of a trainee")):
             if child in tables:

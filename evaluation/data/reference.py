@@ -52,8 +52,9 @@ def load_tpt_province(reference_dir: str | Path = REFERENCE_DIR) -> pd.DataFrame
 
 
 def load_tpt_national(reference_dir: str | Path = REFERENCE_DIR) -> pd.DataFrame:
-    """National August TPT (percent), 2015-2025."""
-    return _read(Path(reference_dir) / "tpt_national.csv", ("status",))
+    """National August TPT (percent), 2015-2025, with unemployed and labour force (millions) where
+    published, the ``source`` of each row (outlet, date, address) and a ``note``."""
+    return _read(Path(reference_dir) / "tpt_national.csv", ("source", "note"))
 
 
 def load_umk_jateng(reference_dir: str | Path = REFERENCE_DIR) -> pd.DataFrame:

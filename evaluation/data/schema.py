@@ -118,8 +118,10 @@ TRAINEES = Table(
         Column("married", "bool"),
         Column("employed_before", "bool"),
         Column("income_before_idr", "int", nonnegative=True),
-        Column("employed_after", "bool"),
-        Column("income_after_idr", "int", nonnegative=True),
+        # Blank for people the tracer study (or the survey) did not reach: non-response shows as
+        # both outcomes blank; the estimators weight or bound it (evaluation.impact.trainees).
+        Column("employed_after", "bool", nullable=True),
+        Column("income_after_idr", "int", nonnegative=True, nullable=True),
         Column("weight", "float", nonnegative=True),
     ),
 )

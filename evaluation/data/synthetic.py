@@ -672,10 +672,97 @@ def _att_gt(eff: pd.DataFrame) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- trainees
 
-def _make_trainees(reg, centers, cy, ry, rngs, n_trained_target=6500, pool_ratio=9.0):
+#: Selection into training beyond the person's own record (logit terms): lower-wage regencies
+#: (log UMK relative to the sample mean), higher regency unemployment and the COVID years send
+#: more people to training, so region, year and UMK confound a comparison that ignores them.
+TRAINEE_SELECT_LOG_UMK = -0.8
+TRAINEE_SELECT_TPT = 0.06
+TRAINEE_SELECT_YEAR = {2020: 0.3, 2021: 0.2}
+#: Ashenfelter's dip. Pre-training log income = permanent log income + a transitory shock
+#: (this SD); some of the permanently employed lost their job shortly before the survey month
+#: (this share, more in 2020). Training is chosen on the *recorded* pre-training income and
+#: employment, while later outcomes follow the permanent ones.
+TRAINEE_TRANSITORY_SD = 0.4
+TRAINEE_JOB_LOSS = 0.15
+TRAINEE_JOB_LOSS_2020 = 0.10
+#: An unobserved trait ("motivation", standard normal) in the training logit, the employment
+#: logit, the log wage and the tracer-response logit. Modest on purpose: its bias is recorded.
+MOTIVATION = {"selection": 0.2, "employment": 0.06, "log_wage": 0.01, "response": 0.1}
+#: Labour-market shocks per regency-year (employment logit, log wage), shared by everyone there.
+TRAINEE_SHOCK_SD = {"employment": 0.3, "log_wage": 0.12}
+#: A center's own effect on its trainees' log wage beyond its capacity (training quality), SD.
+CENTER_WAGE_EFFECT_SD = 0.1
+#: A center's latent capacity (the center model's ``latent_capacity``) raises its trainees'
+#: effects and the share of its alumni who answer the tracer study.
+CENTER_CAPACITY_EFFECT = {"employment": 0.02, "log_wage": 0.05, "response": 0.7}
+#: Tracer study response (trainees only; the survey comparison sample is complete): logit terms
+#: and the mean response rate the intercept is set to. Answering depends on the center (its
+#: capacity, above), the person's record, and the unobserved trait (MOTIVATION["response"]).
+#: Employment after training is kept out (0.0): on the logit scale even 0.1 would bias every
+#: reweighted estimate of the employment effect by about 1 pp, more than its standard error;
+#: the trait carries the outcome-related part of non-response instead.
+TRACER_RESPONSE_RATE = 0.62
+TRACER_RESPONSE = {"education": 0.12, "age": 0.015, "female": 0.25, "employed_after": 0.0}
+TRAINEE_WAGE_SD = 0.4
+_GH_NODES = 24
+
+
+def _solve_intercept(lin: np.ndarray, target: float) -> float:
+    """Intercept ``a`` with ``mean(sigmoid(a + lin)) = target`` (a few Newton-like steps)."""
+    a = 0.0
+    for _ in range(40):
+        pm = _sigmoid(a + lin).mean()
+        a += (np.log(target) - np.log(pm)) * 0.9
+    return a
+
+
+def _trait_posteriors(sel_lin: np.ndarray, slope: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gauss-Hermite nodes of the unobserved trait and their weights given training / no training.
+
+    The trait is N(0, 1) and independent of the observed record; training follows
+    ``sigmoid(sel_lin + slope * trait)``. Returns ``(nodes, w_trained, w_untrained)``, the weights
+    being the posterior of the trait for a person with this record who trained / did not.
+    """
+    x, w = np.polynomial.hermite.hermgauss(_GH_NODES)
+    u, w = np.sqrt(2.0) * x, w / np.sqrt(np.pi)
+    e = _sigmoid(sel_lin[:, None] + slope * u[None, :])
+    w1 = w[None, :] * e
+    w0 = w[None, :] * (1 - e)
+    return u, w1 / w1.sum(1, keepdims=True), w0 / w0.sum(1, keepdims=True)
+
+
+def _expected_biases(sel_lin, lin0_x, mu0_x, tau_e, tau_w, resp_lin) -> dict[str, np.ndarray]:
+    """Per trainee, the expected biases the sample plants for an estimator that adjusts for the record.
+
+    * unobserved trait: E[Y0 | record, trained] - E[Y0 | record, not trained] (what a perfect
+      adjustment for everything recorded still gets wrong, in outcome units);
+    * non-response: E[Y1 | record, center, responded] - E[Y1 | record, center] (what reweighting
+      the respondents on the record *and the center's capacity* still gets wrong, because response
+      also depends on employment after training and on the trait).
+    """
+    u, p1, p0 = _trait_posteriors(sel_lin, MOTIVATION["selection"])
+    pi0 = _sigmoid(lin0_x[:, None] + MOTIVATION["employment"] * u[None, :])
+    wage0 = np.exp(mu0_x[:, None] + MOTIVATION["log_wage"] * u[None, :] + TRAINEE_WAGE_SD**2 / 2)
+    out = {
+        "bias_unobserved_employed": ((p1 - p0) * pi0).sum(1),
+        "bias_unobserved_income_idr": ((p1 - p0) * pi0 * wage0).sum(1),
+    }
+    pi1 = np.minimum(pi0 + tau_e[:, None], 0.985)
+    wage1 = wage0 * np.exp(tau_w)[:, None]
+    base = resp_lin[:, None] + MOTIVATION["response"] * u[None, :]
+    rr1 = _sigmoid(base + TRACER_RESPONSE["employed_after"])
+    rr0 = _sigmoid(base)
+    e_r = (p1 * (pi1 * rr1 + (1 - pi1) * rr0)).sum(1)
+    out["bias_nonresponse_employed"] = (p1 * pi1 * rr1).sum(1) / e_r - (p1 * pi1).sum(1)
+    out["bias_nonresponse_income_idr"] = (p1 * pi1 * wage1 * rr1).sum(1) / e_r - (p1 * pi1 * wage1).sum(1)
+    return out
+
+
+def _make_trainees(reg, centers, cy, ry, rngs, extra_rngs, n_trained_target=6500, pool_ratio=9.0):
     r_cell, r_x, r_sel, r_out, r_samp, r_id = rngs
-    cyy = cy[cy["year"].isin(TRAINEE_YEARS)].merge(centers[["center_id", "regency_code", "vocation", "host_type"]],
-                                                   on="center_id")
+    r_u, r_resp, r_shock = extra_rngs
+    cyy = cy[cy["year"].isin(TRAINEE_YEARS)].merge(
+        centers[["center_id", "regency_code", "vocation", "host_type", "latent_capacity"]], on="center_id")
     w = cyy["trainees_completed"].to_numpy(float)
     slots = r_cell.choice(len(cyy), size=n_trained_target, p=w / w.sum())
     cell = cyy.iloc[slots].groupby(["regency_code", "year"]).size().rename("n1").reset_index()
@@ -687,6 +774,7 @@ def _make_trainees(reg, centers, cy, ry, rngs, n_trained_target=6500, pool_ratio
     year = cell["year"].to_numpy()[idx]
     tpt = cell["unemployment_rate"].to_numpy()[idx]
     umk = cell["min_wage_idr"].to_numpy(float)[idx]
+    log_umk = np.log(umk)
     kota = pd.Series(code).str[-2:].astype(int).to_numpy() >= 71
     java = pd.Series(code).str[:2].isin(JAVA).to_numpy()
 
@@ -699,29 +787,39 @@ def _make_trainees(reg, centers, cy, ry, rngs, n_trained_target=6500, pool_ratio
     cum = np.where(kota[:, None], np.cumsum(p_kota)[None, :], np.cumsum(p_kab)[None, :])
     edu = edu_levels[(u[:, None] > cum).sum(1)]
     married = (r_x.random(n) < _sigmoid(-4.2 + 0.17 * age - 0.3 * (edu >= 14) + 0.3 * female)).astype(int)
-    emp_b = (r_x.random(n) < _sigmoid(-2.2 + 0.1 * age - 0.0012 * (age - 30) ** 2 - 0.9 * female
-                                       + 0.05 * (edu - 9) + 0.3 * married * (1 - female))).astype(int)
-    lw_b = (np.log(umk) - 0.35 + 0.012 * (age - 30) + 0.06 * (edu - 9) - 0.25 * female + r_x.normal(0, 0.45, n))
+    emp_perm = (r_x.random(n) < _sigmoid(-2.2 + 0.1 * age - 0.0012 * (age - 30) ** 2 - 0.9 * female
+                                          + 0.05 * (edu - 9) + 0.3 * married * (1 - female))).astype(int)
+    lw_perm = (log_umk - 0.35 + 0.012 * (age - 30) + 0.06 * (edu - 9) - 0.25 * female + r_x.normal(0, 0.30, n))
+
+    # unobserved trait, transitory income shock and recent job loss (the pre-training dip)
+    motivation = r_u.standard_normal(n)
+    transitory = r_u.normal(0, TRAINEE_TRANSITORY_SD, n)
+    p_loss = TRAINEE_JOB_LOSS + TRAINEE_JOB_LOSS_2020 * (year == 2020)
+    job_loss = (emp_perm == 1) & (r_u.random(n) < p_loss)
+    emp_b = np.where(job_loss, 0, emp_perm)
+    lw_b = lw_perm + transitory
     inc_b = np.where(emp_b == 1, _round_to(np.exp(lw_b), 1000), 0)
 
-    # selection into training (on observables)
-    score = (-0.10 * (age - 25) + 0.16 * (edu - 9) - 1.0 * emp_b - 0.25 * emp_b * (lw_b - np.log(umk))
-             + 0.15 * female - 0.45 * married + 0.2 * java)
-    a = 0.0
-    for _ in range(30):  # intercept so that the mean propensity is 1/pool_ratio
-        pm = _sigmoid(a + score).mean()
-        a += (np.log(1 / pool_ratio) - np.log(pm)) * 0.9
-    e = _sigmoid(a + score)
+    # selection into training: on the recorded data, the regency-year and the unobserved trait
+    year_sel = pd.Series(year).map(TRAINEE_SELECT_YEAR).fillna(0.0).to_numpy()
+    score = (-0.10 * (age - 25) + 0.16 * (edu - 9) - 1.0 * emp_b - 1.2 * emp_b * (lw_b - log_umk)
+             + 0.15 * female - 0.45 * married + 0.2 * java + TRAINEE_SELECT_LOG_UMK * (log_umk - log_umk.mean())
+             + TRAINEE_SELECT_TPT * (tpt - 5) + year_sel)
+    a = _solve_intercept(score + MOTIVATION["selection"] * motivation, 1 / pool_ratio)
+    sel_lin = a + score  # the part of the training logit a perfect adjustment for the record sees
+    e = _sigmoid(sel_lin + MOTIVATION["selection"] * motivation)
     trained = r_sel.random(n) < e
 
     # center for each trained person: a center of the regency open that year, by completions and vocation mix
     center_id = np.full(n, "", dtype=object)
     vocation = np.full(n, "", dtype=object)
     host = np.full(n, "", dtype=object)
+    capacity = np.zeros(n)
     groups = cyy.groupby(["regency_code", "year"]).indices
     cy_center = cyy["center_id"].to_numpy()
     cy_voc = cyy["vocation"].to_numpy()
     cy_host = cyy["host_type"].to_numpy()
+    cy_cap = cyy["latent_capacity"].to_numpy(float)
     cy_fshare = cyy["vocation"].map(VOC_FEMALE).fillna(0.5).to_numpy()
     cy_weight = cyy["trainees_completed"].to_numpy(float) + 1.0
     tr_idx = np.flatnonzero(trained)
@@ -736,32 +834,51 @@ def _make_trainees(reg, centers, cy, ry, rngs, n_trained_target=6500, pool_ratio
             center_id[i] = cy_center[j]
             vocation[i] = cy_voc[j]
             host[i] = cy_host[j]
+            capacity[i] = cy_cap[j]
 
-    # potential outcomes (measured about a year after training)
+    # regency-year labour-market shocks, shared by trainees and comparison persons, and each
+    # center's own quality (its trainees share it)
+    shock_e = r_shock.normal(0, TRAINEE_SHOCK_SD["employment"], len(cell))[idx]
+    shock_w = r_shock.normal(0, TRAINEE_SHOCK_SD["log_wage"], len(cell))[idx]
+    center_quality = pd.Series(r_shock.normal(0, CENTER_WAGE_EFFECT_SD, len(centers)), index=centers["center_id"].to_numpy())
+    quality = np.where(trained, center_quality.reindex(center_id).fillna(0.0).to_numpy(), 0.0)
+
+    # potential outcomes (measured about a year after training); they follow the permanent
+    # income and employment, so the dip in the recorded ones reverts
     yr_eff = np.select([year == 2020, year == 2021], [-0.35, -0.2], 0.0)
-    lin0 = (-0.55 + 1.7 * emp_b + 0.05 * (age - 25) - 0.002 * (age - 25) ** 2 + 0.08 * (edu - 9) - 0.65 * female
-            + 0.35 * married * (1 - female) - 0.09 * (tpt - 5) + yr_eff)
-    pi0 = _sigmoid(lin0)
-    tau_e = (0.075 + pd.Series(vocation).map(VOC_EMP_EFFECT).fillna(0.0).to_numpy()
-             + pd.Series(host).map(HOST_EMP_EFFECT).fillna(0.0).to_numpy() + 0.025 * (1 - emp_b))
-    tau_e = np.where(trained, tau_e, 0.075 + 0.025 * (1 - emp_b))
+    lin0_x = (-0.55 + 1.7 * emp_b + 1.4 * job_loss + 0.05 * (age - 25) - 0.002 * (age - 25) ** 2
+              + 0.08 * (edu - 9) - 0.65 * female + 0.35 * married * (1 - female) - 0.09 * (tpt - 5) + yr_eff + shock_e)
+    pi0 = _sigmoid(lin0_x + MOTIVATION["employment"] * motivation)
+    voc_s, host_s = pd.Series(vocation), pd.Series(host)
+    tau_e = (0.075 + voc_s.map(VOC_EMP_EFFECT).fillna(0.0).to_numpy() + host_s.map(HOST_EMP_EFFECT).fillna(0.0).to_numpy()
+             + 0.025 * (1 - emp_b) + CENTER_CAPACITY_EFFECT["employment"] * capacity)
+    tau_e = np.where(trained, np.maximum(tau_e, 0.0), 0.075 + 0.025 * (1 - emp_b))
     pi1 = np.minimum(pi0 + tau_e, 0.985)
     u_e = r_out.random(n)
     emp0 = (u_e < pi0).astype(int)
     emp1 = (u_e < pi1).astype(int)
-    mu0 = (np.log(umk) - 0.2 + 0.015 * (age - 25) - 0.0004 * (age - 25) ** 2 + 0.06 * (edu - 9) - 0.22 * female
-           + 0.4 * emp_b * (lw_b - np.log(umk)) + 0.04 * kota)
-    sd_w = 0.4
-    tau_w = (0.11 + pd.Series(vocation).map(VOC_WAGE_EFFECT).fillna(0.0).to_numpy()
-             + pd.Series(host).map(HOST_WAGE_EFFECT).fillna(0.0).to_numpy())
+    mu0_x = (log_umk - 0.2 + 0.015 * (age - 25) - 0.0004 * (age - 25) ** 2 + 0.06 * (edu - 9) - 0.22 * female
+             + 0.4 * emp_perm * (lw_perm - log_umk) + 0.04 * kota + shock_w)
+    mu0 = mu0_x + MOTIVATION["log_wage"] * motivation
+    tau_w = (0.11 + voc_s.map(VOC_WAGE_EFFECT).fillna(0.0).to_numpy() + host_s.map(HOST_WAGE_EFFECT).fillna(0.0).to_numpy()
+             + CENTER_CAPACITY_EFFECT["log_wage"] * capacity + quality)
     tau_w = np.where(trained, tau_w, 0.11)
-    eps = r_out.normal(0, sd_w, n)
+    eps = r_out.normal(0, TRAINEE_WAGE_SD, n)
     w0 = np.exp(mu0 + eps)
     w1 = np.exp(mu0 + tau_w + eps)
     inc0 = np.where(emp0 == 1, _round_to(w0, 1000), 0)
     inc1 = np.where(emp1 == 1, _round_to(w1, 1000), 0)
-    exp_inc0 = pi0 * np.exp(mu0 + sd_w**2 / 2)
-    exp_inc1 = pi1 * np.exp(mu0 + tau_w + sd_w**2 / 2)
+    exp_inc0 = pi0 * np.exp(mu0 + TRAINEE_WAGE_SD**2 / 2)
+    exp_inc1 = pi1 * np.exp(mu0 + tau_w + TRAINEE_WAGE_SD**2 / 2)
+
+    # tracer response of the trained: better centers keep in touch with their alumni; educated,
+    # older and female alumni answer more; so do the employed and the motivated (not recorded)
+    resp_x = (CENTER_CAPACITY_EFFECT["response"] * capacity + TRACER_RESPONSE["education"] * (edu - 9)
+              + TRACER_RESPONSE["age"] * (age - 25) + TRACER_RESPONSE["female"] * female)
+    resp_full = resp_x + TRACER_RESPONSE["employed_after"] * emp1 + MOTIVATION["response"] * motivation
+    b = _solve_intercept(resp_full[trained], TRACER_RESPONSE_RATE)
+    p_resp = _sigmoid(b + resp_full)
+    responded = ~trained | (r_resp.random(n) < p_resp)
 
     # survey comparison sample: untrained people sampled with known probabilities
     pi_s = np.where(kota, 0.6, 0.42) * np.where(java, 0.9, 1.1)
@@ -772,6 +889,9 @@ def _make_trainees(reg, centers, cy, ry, rngs, n_trained_target=6500, pool_ratio
     pid = np.empty(len(k), dtype=object)
     pid[order] = [f"P{i + 1:06d}" for i in range(len(k))]
     t = trained[k]
+    answered = responded[k]
+    emp_after = np.where(t, emp1[k], emp0[k])
+    inc_after = np.where(t, inc1[k], inc0[k])
     df = pd.DataFrame({
         "person_id": pid,
         "regency_code": code[k],
@@ -784,10 +904,17 @@ def _make_trainees(reg, centers, cy, ry, rngs, n_trained_target=6500, pool_ratio
         "married": married[k].astype(np.int64),
         "employed_before": emp_b[k].astype(np.int64),
         "income_before_idr": inc_b[k].astype(np.int64),
-        "employed_after": np.where(t, emp1[k], emp0[k]).astype(np.int64),
-        "income_after_idr": np.where(t, inc1[k], inc0[k]).astype(np.int64),
+        # tracer non-response: the outcomes of trainees who did not answer are blank
+        "employed_after": pd.array(np.where(answered, emp_after, -1), dtype="Int64"),
+        "income_after_idr": pd.array(np.where(answered, inc_after, -1), dtype="Int64"),
         "weight": np.where(t, 1.0, np.round(1.0 / pi_s[k], 4)),
     })
+    for col in ("employed_after", "income_after_idr"):
+        df[col] = df[col].mask(~answered)
+
+    tk = np.flatnonzero(trained[k])
+    biases = _expected_biases(sel_lin[k][tk], lin0_x[k][tk], mu0_x[k][tk], tau_e[k][tk], tau_w[k][tk],
+                              (b + resp_x)[k][tk])
     po = pd.DataFrame({
         "person_id": pid,
         "trained": t.astype(np.int64),
@@ -802,7 +929,16 @@ def _make_trainees(reg, centers, cy, ry, rngs, n_trained_target=6500, pool_ratio
         "expected_employed_1": np.round(pi1[k], 6),
         "expected_income_0_idr": np.round(exp_inc0[k], 1),
         "expected_income_1_idr": np.round(exp_inc1[k], 1),
+        "motivation": np.round(motivation[k], 6),
+        "recent_job_loss": job_loss[k].astype(np.int64),
+        "transitory_log_income": np.round(transitory[k], 6),
+        "responded": answered.astype(np.int64),
+        "response_probability": np.where(t, np.round(p_resp[k], 6), np.nan),
     })
+    for name, values in biases.items():
+        col = np.full(len(k), np.nan)
+        col[tk] = np.round(values, 6 if name.endswith("employed") else 1)
+        po[name] = col
     df = df.sort_values("person_id", kind="stable").reset_index(drop=True)
     po = po.sort_values("person_id", kind="stable").reset_index(drop=True)
     return df, po
@@ -812,17 +948,20 @@ def _trainee_effects(df: pd.DataFrame, po: pd.DataFrame) -> pd.DataFrame:
     tr = po[po["trained"] == 1].copy()
     rows = []
     comp = df[df["trained"] == 0]
+    answered = df[(df["trained"] == 1) & df["income_after_idr"].notna()]
     wsum = comp["weight"].sum()
+    # what a raw comparison of the tracer study's respondents with the survey gives
     naive = {
-        "income_after_idr": df.loc[df["trained"] == 1, "income_after_idr"].mean()
-        - (comp["income_after_idr"] * comp["weight"]).sum() / wsum,
-        "employed_after": df.loc[df["trained"] == 1, "employed_after"].mean()
-        - (comp["employed_after"] * comp["weight"]).sum() / wsum,
+        "income_after_idr": answered["income_after_idr"].astype(float).mean()
+        - (comp["income_after_idr"].astype(float) * comp["weight"]).sum() / wsum,
+        "employed_after": answered["employed_after"].astype(float).mean()
+        - (comp["employed_after"].astype(float) * comp["weight"]).sum() / wsum,
     }
     groups = [("overall", "all", tr)]
     groups += [("vocation", v, g) for v, g in tr.groupby("vocation", sort=True)]
     groups += [("host_type", h, g) for h, g in tr.groupby("host_type", sort=True)]
     for scope, grp, g in groups:
+        r = g[g["responded"] == 1]
         rows.append({
             "scope": scope, "group": grp, "n_trained": len(g),
             "att_income_idr_expected": (g["expected_income_1_idr"] - g["expected_income_0_idr"]).mean(),
@@ -831,10 +970,19 @@ def _trainee_effects(df: pd.DataFrame, po: pd.DataFrame) -> pd.DataFrame:
             "att_employed_pp_sample": 100 * (g["employed_after_1"] - g["employed_after_0"]).mean(),
             "naive_income_idr": naive["income_after_idr"] if scope == "overall" else np.nan,
             "naive_employed_pp": 100 * naive["employed_after"] if scope == "overall" else np.nan,
+            "n_responded": len(r),
+            "att_income_idr_responders_sample": (r["income_after_1_idr"] - r["income_after_0_idr"]).mean(),
+            "att_employed_pp_responders_sample": 100 * (r["employed_after_1"] - r["employed_after_0"]).mean(),
+            "bias_unobserved_income_idr": g["bias_unobserved_income_idr"].mean(),
+            "bias_unobserved_employed_pp": 100 * g["bias_unobserved_employed"].mean(),
+            "bias_nonresponse_income_idr": g["bias_nonresponse_income_idr"].mean(),
+            "bias_nonresponse_employed_pp": 100 * g["bias_nonresponse_employed"].mean(),
         })
     out = pd.DataFrame(rows)
-    for col in out.columns[3:]:
-        out[col] = out[col].round(4)
+    for col in out.columns:
+        if col not in ("scope", "group", "n_trained", "n_responded"):
+            out[col] = out[col].astype(float).round(4)
+    out["n_responded"] = out["n_responded"].astype(np.int64)
     return out
 
 
@@ -861,7 +1009,7 @@ def generate(seed: int = DEFAULT_SEED, reference_dir: str | Path = REFERENCE_DIR
     centers = _make_centers(reg, s[0:7])
     cy, center_truth = _make_center_years(centers, s[7:11], model)
     ry, eff, targets = _make_regency_years(reg, centers, s[11:15], reference_dir)
-    trainees, po = _make_trainees(reg, centers, cy, ry, s[15:21])
+    trainees, po = _make_trainees(reg, centers, cy, ry, s[15:21], s[21:24])
 
     center_cols = ["center_id", "center_name", "province_code", "regency_code", "host_type", "vocation",
                    "cohort", "grant_idr"]

@@ -1,36 +1,196 @@
 """Trainee outcomes from the tracer study: the sample's trainee table run through the estimators.
 
 Trainees (``trained == 1``) are compared with similar people of the survey comparison sample,
-adjusting for characteristics measured before training. Income is monthly, in rupiah.
+adjusting for characteristics measured before training and for where and when they lived:
+island group, year, the regency's minimum wage (log UMK) and unemployment rate, kota. Income
+is monthly, in rupiah.
+
+Defaults, and why
+-----------------
+* Clusters: a trainee's cluster is their center (the tracer study reaches trainees through
+  centers, and a center's quality is shared), a comparison person's is their regency-year
+  (the survey's sampling unit). Standard errors are cluster-robust; the unclustered ones are
+  kept beside them.
+* Non-response: the tracer study has blank outcomes for trainees who did not answer.
+  Respondents are weighted by the inverse of their estimated response probability (person
+  covariates plus the records of their center in the year of training). Complete cases and
+  Lee bounds are computed beside it (:func:`national_effects`).
+* Region: island groups as dummies (7 groups; every group has trainees and comparison
+  persons in the same regency-years), not 38 province dummies: subgroups of a few dozen
+  trainees would separate on provinces. ``region="province"`` uses province dummies instead.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from .trainees import training_effect
+from .trainees import lee_bounds, response_probabilities, training_effect
 
-COVARIATES = ["age", "female", "education_years", "married", "employed_before", "income_before_idr"]
+#: Characteristics of the person measured before training.
+PERSON_COVARIATES = ["age", "female", "education_years", "married", "employed_before", "income_before_idr"]
+#: The regency-year's labour market (from ``regency_years``): log UMK and open unemployment rate.
+LABOUR_MARKET_COVARIATES = ["log_umk", "unemployment_rate"]
+#: Former name of the person covariates (kept for callers of earlier versions).
+COVARIATES = PERSON_COVARIATES
 PROPENSITY_TERMS = ["age**2", "education_years**2", "income_before_idr**2", "age*female"]
+#: Added to the propensity terms when the labour market is known: what prior employment says
+#: about a person depends on the local wage level.
+LABOUR_MARKET_TERMS = ["employed_before*log_umk"]
+#: The record of the trainee's center (means over its years in ``center_years``), for the response model only.
+CENTER_RESPONSE_COVARIATES = ["center_placement_rate", "center_certification_rate", "center_completion_rate",
+                              "center_alumni_database", "center_partnerships", "center_self_funded_packages",
+                              "center_licensed", "center_log_own_revenue", "center_instructors", "center_mandiri"]
 OUTCOMES = {"income_after_idr": "Monthly income after training (Rp)", "employed_after": "Employed after training (share)"}
 METHODS = ("naive", "ols", "ra", "ipw", "match", "aipw")
+#: Island groups by the first digit of the Kemendagri province code.
+ISLAND_GROUPS = {"1": "sumatera", "2": "sumatera", "3": "jawa", "5": "bali_nusa_tenggara", "6": "kalimantan",
+                 "7": "sulawesi", "8": "maluku_papua", "9": "maluku_papua"}
+#: Said above every subgroup table: the rows are not effects *of* the group.
+SUBGROUP_NOTE = ("Each row describes the trainees of this group against the whole comparison sample: the effect "
+                 "of training on them. It is not the effect of the group (a host type or vocation) itself; groups "
+                 "differ in who trains there and where.")
 
 
-def estimation_frame(trainees: pd.DataFrame, centers: pd.DataFrame) -> pd.DataFrame:
-    """Trainee table with the attributes of each trainee's center (vocation, host type)."""
+def estimation_frame(trainees: pd.DataFrame, centers: pd.DataFrame, regency_years: pd.DataFrame | None = None,
+                     center_years: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Trainee table with everything the estimators use.
+
+    Adds the center's vocation and host type; region and year dummies (``island_*``,
+    ``province_*``, ``year_*``) and ``kota``; with ``regency_years`` the regency-year's
+    ``log_umk`` and ``unemployment_rate``; with ``center_years`` the record of the trainee's
+    center for the response model (:data:`CENTER_RESPONSE_COVARIATES`, means over its years);
+    the ``cluster`` column; and ``income_change_idr`` (for the before-after check).
+    """
     df = trainees.merge(centers[["center_id", "vocation", "host_type"]], on="center_id", how="left")
-    for col in ["trained", *COVARIATES, *OUTCOMES]:
+    for col in ["trained", *PERSON_COVARIATES, *OUTCOMES]:
         df[col] = df[col].astype(float)
+    code = df["regency_code"].astype(str)
+    df["province_code"] = code.str[:2]
+    df["island"] = code.str[0].map(ISLAND_GROUPS).fillna("other")
+    df["kota"] = (code.str[-2:].astype(int) >= 71).astype(float)
+    for name in sorted(df["island"].unique()):
+        df[f"island_{name}"] = (df["island"] == name).astype(float)
+    for name in sorted(df["province_code"].unique()):
+        df[f"province_{name}"] = (df["province_code"] == name).astype(float)
+    for year in sorted(df["year"].unique()):
+        df[f"year_{int(year)}"] = (df["year"] == year).astype(float)
+    df.attrs["labour_market"] = regency_years is not None
+    if regency_years is not None:
+        ry = regency_years[["regency_code", "year", "min_wage_idr", "unemployment_rate"]]
+        df = df.merge(ry, on=["regency_code", "year"], how="left")
+        df.attrs["labour_market"] = True
+        missing = df["min_wage_idr"].isna() | df["unemployment_rate"].isna()
+        if missing.any():
+            shown = df.loc[missing, ["regency_code", "year"]].drop_duplicates().head(5)
+            raise ValueError(
+                f"{int(missing.sum()):,} trainee rows have no regency_years row for their regency and year "
+                f"(e.g. {list(shown.itertuples(index=False, name=None))}); the regency's UMK and unemployment "
+                "rate are covariates."
+            )
+        df["log_umk"] = np.log(df["min_wage_idr"].astype(float))
+        df["unemployment_rate"] = df["unemployment_rate"].astype(float)
+    trained = df["trained"] == 1
+    df["cluster"] = np.where(trained, "center " + df["center_id"].fillna("").astype(str),
+                             "regency-year " + code + " " + df["year"].astype(str))
+    for col in CENTER_RESPONSE_COVARIATES:
+        df[col] = 0.0
+    if center_years is not None:
+        # the center's record over its years: how well it places, certifies and keeps track of
+        # its alumni (a center that does keeps in touch with them, so more of them answer)
+        cy = center_years
+        completed = cy["trainees_completed"].astype(float).clip(lower=1)
+        rec = pd.DataFrame({
+            "center_id": cy["center_id"],
+            "center_placement_rate": (cy["alumni_employed"] + cy["alumni_self_employed"]).astype(float) / completed,
+            "center_certification_rate": cy["trainees_certified"].astype(float) / completed,
+            "center_completion_rate": completed / cy["trainees_enrolled"].astype(float).clip(lower=1),
+            "center_alumni_database": cy["alumni_database"].astype(float),
+            "center_partnerships": cy["partnerships"].astype(float),
+            "center_self_funded_packages": cy["packages_self_funded"].astype(float),
+            "center_licensed": cy["licensed"].astype(float),
+            "center_log_own_revenue": np.log1p(cy["own_revenue_idr"].astype(float) / 1e6),
+            "center_instructors": cy["instructors"].astype(float),
+            "center_mandiri": (cy["stage"] == "mandiri").astype(float) if "stage" in cy else 0.0,
+        }).groupby("center_id").mean()
+        extra = df[["center_id"]].join(rec, on="center_id")
+        for col in CENTER_RESPONSE_COVARIATES:
+            df[col] = np.where(trained, extra[col].fillna(0.0).to_numpy(), 0.0)
+    df["income_change_idr"] = df["income_after_idr"] - df["income_before_idr"]
     return df
 
 
-def effects(df: pd.DataFrame, outcome: str, methods=METHODS, weights: str | None = "weight") -> dict:
-    """Every method's estimate of the effect on trainees (ATT) for one outcome."""
-    return {
-        m: training_effect(df, outcome=outcome, treatment="trained", covariates=COVARIATES, method=m,
-                           weights=weights, propensity_terms=PROPENSITY_TERMS)
-        for m in methods
-    }
+def covariates(df: pd.DataFrame, region: str = "island") -> list[str]:
+    """The covariates for this frame: person, labour market, kota, year and region dummies.
+
+    One dummy per year and region group is left out as the reference (the largest), and so is
+    any column that is constant in this frame (a regional slice has one island group).
+    """
+    if region not in ("island", "province"):
+        raise ValueError(f"region={region!r}: choose 'island' or 'province'")
+    cols = list(PERSON_COVARIATES)
+    if df.attrs.get("labour_market", "log_umk" in df.columns) and "log_umk" in df.columns:
+        cols += LABOUR_MARKET_COVARIATES
+    cols.append("kota")
+    islands = set(ISLAND_GROUPS.values()) | {"other"}
+    for prefix, is_level in (("year_", str.isdigit), ("province_", str.isdigit), ("island_", islands.__contains__)):
+        if prefix != "year_" and prefix != f"{region}_":
+            continue
+        dummies = [c for c in df.columns if c.startswith(prefix) and is_level(c[len(prefix):])]
+        if len(dummies) > 1:
+            reference = max(dummies, key=lambda c: df[c].sum())
+            cols += [c for c in dummies if c != reference]
+    return [c for c in cols if c in df.columns and df[c].nunique() > 1]
+
+
+def propensity_terms(df: pd.DataFrame) -> list[str]:
+    """Extra propensity terms for this frame (the labour-market interaction only where log UMK varies)."""
+    extra = LABOUR_MARKET_TERMS if "log_umk" in df.columns and df["log_umk"].nunique() > 1 else []
+    return PROPENSITY_TERMS + extra
+
+
+def _labour_market_note(df: pd.DataFrame) -> list[str]:
+    if df.attrs.get("labour_market", True):
+        return []
+    return ["The regency's minimum wage (log UMK) and unemployment rate are not among the covariates: no "
+            "regency_years table was passed to estimation_frame. Region, year and kota are."]
+
+
+#: Column of response probabilities fitted once on the whole tracer study (see :func:`national_effects`).
+RESPONSE_PROBABILITY = "tracer_response_probability"
+
+
+def effects(df: pd.DataFrame, outcome: str, methods=METHODS, weights: str | None = "weight",
+            cluster: str | None = "cluster", missing_outcome: str = "ipw", region: str = "island",
+            covariate_list: list[str] | None = None, national: dict | None = None) -> dict:
+    """Every method's estimate of the effect on trainees (ATT) for one outcome.
+
+    Defaults: clustered SEs (center / regency-year), non-response weighted (``"ipw"``). For a
+    region, pass the national fit as ``national``: its response probabilities (fitted on the
+    whole tracer study) are used instead of a response model fitted on a few regional trainees.
+    """
+    cols = covariate_list or covariates(df, region)
+    given = None
+    if national is not None and national.get("response_probability") is not None:
+        df = df.assign(**{RESPONSE_PROBABILITY: df["person_id"].map(national["response_probability"]).fillna(1.0)})
+        given = RESPONSE_PROBABILITY
+    out = {}
+    for m in methods:
+        r = training_effect(df, outcome=outcome, treatment="trained", covariates=cols, method=m, weights=weights,
+                            propensity_terms=propensity_terms(df), cluster=cluster, missing_outcome=missing_outcome,
+                            response_covariates=_response_covariates(df), response_probability=given,
+                            benchmark_covariates=_benchmarks(cols))
+        r.warnings.extend(_labour_market_note(df))
+        out[m] = r
+    return out
+
+
+def _response_covariates(df: pd.DataFrame) -> list[str]:
+    return [c for c in CENTER_RESPONSE_COVARIATES if c in df and df.loc[df["trained"] == 1, c].nunique() > 1]
+
+
+def _benchmarks(cols: list[str]) -> list[str]:
+    return [c for c in ("education_years", "employed_before", "income_before_idr", "log_umk") if c in cols]
 
 
 def effects_table(results: dict) -> pd.DataFrame:
@@ -44,66 +204,293 @@ def results_table(results_by_outcome: dict) -> pd.DataFrame:
     return table
 
 
-def by_group(df: pd.DataFrame, outcome: str, group: str, method: str = "aipw", min_treated: int = 30) -> pd.DataFrame:
-    """Effect on the trainees of each vocation or host type, against the whole comparison sample.
+def by_group(df: pd.DataFrame, outcome: str, group: str, method: str = "aipw", min_treated: int = 30,
+             region: str = "island") -> pd.DataFrame:
+    """Effect of training on the trainees of each vocation or host type, against the whole comparison sample.
 
-    Groups with fewer than ``min_treated`` trainees are not estimated (too few to say anything),
-    nor groups the estimator refuses (the reason is in the ``note`` column).
+    Each row describes the trainees of a group (:data:`SUBGROUP_NOTE`), not an effect of the
+    group. Groups with fewer than ``min_treated`` trainees are not estimated, nor groups the
+    estimator refuses (the reason is in the ``note`` column).
     """
     controls = df[df["trained"] == 0]
     rows = []
     for value, treated in df[df["trained"] == 1].groupby(group):
-        row = {group: value, "trainees": len(treated)}
+        row = {group: value, "trainees": len(treated), "respondents": int(treated[outcome].notna().sum())}
         if len(treated) >= min_treated:
+            # comparison persons of island groups and years where the group has no trainee would get
+            # zero weight for this ATT anyway; leaving them out keeps the logit from separating
+            cells = set(zip(treated["island"], treated["year"]))
+            near = controls[[cell in cells for cell in zip(controls["island"], controls["year"])]]
+            sub = pd.concat([treated, near])
+            sub.attrs = dict(df.attrs)
             try:
-                r = training_effect(pd.concat([treated, controls]), outcome=outcome, treatment="trained",
-                                    covariates=COVARIATES, method=method, weights="weight",
-                                    propensity_terms=PROPENSITY_TERMS)
+                # the response model of the whole tracer study, not one fitted on this group alone
+                given = RESPONSE_PROBABILITY if RESPONSE_PROBABILITY in sub else None
+                r = training_effect(sub, outcome=outcome, treatment="trained", covariates=covariates(sub, region),
+                                    method=method, weights="weight", propensity_terms=propensity_terms(sub),
+                                    cluster="cluster", missing_outcome="ipw", response_probability=given,
+                                    response_covariates=_response_covariates(sub), sensitivity=False)
             except ValueError as exc:  # e.g. a small group separated from the comparison sample
                 row.update(note=f"not estimated: {exc}")
             else:
                 lo, hi = r.conf_int()
                 row.update(estimate=r.estimate, se=r.se, ci_low=lo, ci_high=hi)
         rows.append(row)
-    return pd.DataFrame(rows).sort_values("trainees", ascending=False).reset_index(drop=True)
+    table = pd.DataFrame(rows).sort_values("trainees", ascending=False).reset_index(drop=True)
+    table = table.rename(columns={group: f"{group} (trainees of)"})
+    table.attrs["note"] = SUBGROUP_NOTE
+    return table
 
 
-def national_effects(trainees: pd.DataFrame, centers: pd.DataFrame, min_treated: int = 10) -> dict:
-    """Every method for both outcomes, and income effects by vocation and host type, nationally.
+def nonresponse_check(df: pd.DataFrame, outcome: str, region: str = "island") -> dict:
+    """The doubly robust ATT ignoring non-response (complete cases) and weighted for it, and Lee bounds."""
+    cols = covariates(df, region)
+    common = dict(outcome=outcome, treatment="trained", covariates=cols, method="aipw", weights="weight",
+                  propensity_terms=propensity_terms(df), cluster="cluster", sensitivity=False)
+    return {
+        "complete": training_effect(df, missing_outcome="complete", **common),
+        "ipw": training_effect(df, missing_outcome="ipw", response_covariates=_response_covariates(df), **common),
+        "lee": lee_bounds(df, outcome, "trained", cols, weights="weight", propensity_terms=propensity_terms(df),
+                          cluster="cluster"),
+    }
+
+
+def before_after(df: pd.DataFrame) -> dict:
+    """Difference in differences of income (after minus before, trainees vs comparison), unadjusted.
+
+    The check on Ashenfelter's dip: trainees' pre-training income is temporarily low, so their
+    before-after gain includes a recovery that training did not cause.
+    """
+    person = [c for c in PERSON_COVARIATES if df[c].nunique() > 1]
+    return {
+        "did": training_effect(df, "income_change_idr", "trained", method="naive", weights="weight",
+                               cluster="cluster", missing_outcome="ipw",
+                               response_covariates=person + _response_covariates(df), sensitivity=False),
+        "mean_income_before": df.groupby("trained").apply(
+            lambda g: float(np.average(g["income_before_idr"], weights=g["weight"])), include_groups=False
+        ).rename({0.0: "comparison", 1.0: "trainees"}).to_dict(),
+    }
+
+
+def national_effects(trainees: pd.DataFrame, centers: pd.DataFrame, regency_years: pd.DataFrame | None = None,
+                     center_years: pd.DataFrame | None = None, min_treated: int = 10) -> dict:
+    """Every method for both outcomes, non-response checks, the dip check and subgroups, nationally.
 
     Fitted once per report run (``evaluation.fit``); subgroups are estimated down to
     ``min_treated`` trainees and a notebook hides those below its own minimum (:func:`at_least`).
+    Pass ``regency_years`` (UMK, unemployment) and ``center_years`` (response model) whenever
+    the data have them.
     """
-    frame = estimation_frame(trainees, centers)
+    frame = estimation_frame(trainees, centers, regency_years, center_years)
+    results = {out: effects(frame, out) for out in OUTCOMES}
+    # Blank outcomes come together (non-response blanks both), so one response model serves
+    # both outcomes; subgroups and regions reuse it.
+    frame[RESPONSE_PROBABILITY] = response_probabilities(frame, "income_after_idr", "trained", covariates(frame),
+                                                         weights="weight",
+                                                         response_covariates=_response_covariates(frame))
     return {
-        "effects": {out: effects(frame, out) for out in OUTCOMES},
+        "effects": results,
+        "response_probability": pd.Series(frame[RESPONSE_PROBABILITY].to_numpy(), index=frame["person_id"].to_numpy()),
+        "se_by_regency": {out: _headline_se_by_regency(frame, out) for out in OUTCOMES},
+        "nonresponse": {out: nonresponse_check(frame, out) for out in OUTCOMES},
+        "before_after": before_after(frame),
+        "covariates": covariates(frame),
+        "propensity_terms": propensity_terms(frame),
         "by_vocation": by_group(frame, "income_after_idr", "vocation", min_treated=min_treated),
         "by_host_type": by_group(frame, "income_after_idr", "host_type", min_treated=min_treated),
     }
 
 
+def _headline_se_by_regency(df: pd.DataFrame, outcome: str) -> float:
+    """SE of the doubly robust ATT clustered by regency, a coarser alternative to the design's clusters.
+
+    A regency nests its centers and its survey regency-years, so shocks shared by trainees and
+    comparison persons of one labour market are allowed for too.
+    """
+    r = training_effect(df, outcome, "trained", covariates(df), method="aipw", weights="weight",
+                        propensity_terms=propensity_terms(df), cluster="regency_code", missing_outcome="ipw",
+                        response_covariates=_response_covariates(df), sensitivity=False)
+    return r.se
+
+
+def count_text(n: int) -> str:
+    """A count of people for a sentence on a page: suppressed as "<10" when small (privacy rule)."""
+    from ..report.privacy import MIN_CELL
+
+    n = int(n)
+    return f"<{MIN_CELL}" if 0 < n < MIN_CELL else f"{n:,}"
+
+
+def planted_truth(data_dir) -> pd.DataFrame | None:
+    """The sample's planted trainee effects (``truth/trainee_effects.csv``), or None for real data."""
+    from pathlib import Path
+
+    path = Path(data_dir) / "truth" / "trainee_effects.csv"
+    return pd.read_csv(path) if path.exists() else None
+
+
+def design_summary(fitted: dict) -> pd.DataFrame:
+    """What the national estimates adjust for, how they are clustered and how many answered."""
+    head = fitted["effects"]["income_after_idr"]["aipw"]
+    nr = head.nonresponse or {}
+    treated = nr.get("treated", {})
+    rows = [
+        ("covariates (outcome model and propensity)", ", ".join(fitted["covariates"])),
+        ("extra propensity terms", ", ".join(fitted.get("propensity_terms", PROPENSITY_TERMS))),
+        ("clusters", f"{head.n_clusters:,} (a trainee's center; a comparison person's regency-year)"
+         if head.n_clusters else "none"),
+        ("trainees who answered the tracer study",
+         f"{treated.get('answered', head.n_treated):,} of {treated.get('rows', head.n_treated):,} "
+         f"({treated.get('response_rate', 1.0):.0%})"),
+        ("non-response", "respondents weighted by 1 / estimated response probability (person, region, year, "
+                         "labour market and the center's record)" if nr.get("method") == "ipw" else "none"),
+    ]
+    return pd.DataFrame(rows, columns=["", "national estimates"]).set_index("")
+
+
+def nonresponse_plot(checks: dict, truth: pd.DataFrame | None = None):
+    """Complete cases, response-weighted estimate and Lee bounds per outcome, beside the truth if known."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(11.0, 3.4), constrained_layout=True)
+    row_t = None if truth is None else _truth_row(truth)
+    for ax, (out, label, key, scale) in zip(axes, _TRUTH_COLUMNS):
+        c = checks[out]
+        lee = c["lee"]
+        items = [("complete cases", c["complete"]), ("response-weighted", c["ipw"])]
+        for i, (name, r) in enumerate(items):
+            lo, hi = r.conf_int()
+            ax.errorbar(scale * r.estimate, i, xerr=[[scale * (r.estimate - lo)], [scale * (hi - r.estimate)]],
+                        fmt="o", color="tab:blue" if i else "tab:grey", capsize=3)
+        lo, hi = lee.conf_int()
+        ax.plot([scale * lo, scale * hi], [2, 2], color="tab:grey", linewidth=1.5)
+        ax.plot([scale * lee.lower, scale * lee.upper], [2, 2], color="tab:green", linewidth=7, solid_capstyle="butt")
+        ax.set_yticks([0, 1, 2], ["complete cases", "response-weighted", "Lee bounds\n(respondents)"])
+        if row_t is not None:
+            ax.axvline(row_t[f"att_{key}_sample"], color="tab:red", linestyle="--", label="truth: all trainees")
+            col = f"att_{key}_responders_sample"
+            if col in row_t:
+                ax.axvline(row_t[col], color="tab:orange", linestyle=":", label="truth: respondents")
+            ax.legend(frameon=False, fontsize=8, loc="lower right")
+        ax.axvline(0, color="black", linewidth=0.6)
+        ax.set_xlabel(label)
+        ax.set_title(f"{label}: {lee.response_rate:.0%} of trainees answered", fontsize=10)
+    return fig
+
+
+def dip_table(fitted: dict, truth: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Ashenfelter's dip: pre-training income, the before-after comparison and the adjusted estimate."""
+    ba = fitted["before_after"]
+    did, head = ba["did"], fitted["effects"]["income_after_idr"]["aipw"]
+    rows = [
+        {"quantity": "mean monthly income before training: trainees", "Rp": ba["mean_income_before"]["trainees"]},
+        {"quantity": "mean monthly income before training: comparison persons",
+         "Rp": ba["mean_income_before"]["comparison"]},
+        {"quantity": "before-after gain, trainees minus comparison (difference in differences)", "Rp": did.estimate},
+        {"quantity": "doubly robust estimate, adjusting for income before training", "Rp": head.estimate},
+    ]
+    if truth is not None:
+        rows.append({"quantity": "true effect on trainees (sample)", "Rp": _truth_row(truth)["att_income_idr_sample"]})
+    return pd.DataFrame(rows).set_index("quantity")
+
+
 def at_least(table: pd.DataFrame, min_trainees: int) -> pd.DataFrame:
-    """A subgroup table with the estimates of groups smaller than ``min_trainees`` left out."""
+    """A subgroup table with the estimates of groups smaller than ``min_trainees`` left out.
+
+    The estimate rests on the trainees with an outcome, so a group counts as small when its
+    respondents (where the table has them) number fewer than ``min_trainees``.
+    """
     out = table.copy()
-    small = out["trainees"] < min_trainees
+    small = out["respondents" if "respondents" in out else "trainees"] < min_trainees
+    out.attrs = dict(table.attrs)
     for col in ("estimate", "se", "ci_low", "ci_high"):
         if col in out:
             out.loc[small, col] = float("nan")
     return out
 
 
+def _truth_row(truth: pd.DataFrame) -> pd.Series:
+    return truth.query("scope == 'overall'").iloc[0]
+
+
+_TRUTH_COLUMNS = (("income_after_idr", "income (Rp)", "income_idr", 1), ("employed_after", "employment (pp)", "employed_pp", 100))
+
+
 def truth_check(results: dict, truth: pd.DataFrame) -> pd.DataFrame:
-    """The doubly robust estimates beside the sample's planted effect (``truth/trainee_effects.csv``)."""
-    row = truth.query("scope == 'overall'").iloc[0]
+    """The doubly robust estimates beside the sample's planted effect (``truth/trainee_effects.csv``).
+
+    Also lists the bias the sample plants on purpose (unobserved trait, non-response that the
+    response model cannot see), so a reader can tell a miss from a planted bias.
+    """
+    row = _truth_row(truth)
     rows = []
-    for out, label, true_col, scale in (("income_after_idr", "income (Rp)", "att_income_idr_sample", 1),
-                                         ("employed_after", "employment (pp)", "att_employed_pp_sample", 100)):
+    for out, label, key, scale in _TRUTH_COLUMNS:
         aipw, naive = results[out]["aipw"], results[out]["naive"]
-        rows.append({"outcome": label, "true ATT (sample)": row[true_col], "AIPW": scale * aipw.estimate,
-                     "SE": scale * aipw.se, "naive": scale * naive.estimate})
+        entry = {"outcome": label, "true ATT (sample)": row[f"att_{key}_sample"], "AIPW": scale * aipw.estimate,
+                 "SE": scale * aipw.se, "naive": scale * naive.estimate}
+        planted = [f"bias_unobserved_{key}", f"bias_nonresponse_{key}"]
+        if all(c in row for c in planted):
+            entry["planted bias (expected)"] = float(sum(row[c] for c in planted))
+        rows.append(entry)
     check = pd.DataFrame(rows)
     check["AIPW within 2 SE of truth"] = (check["AIPW"] - check["true ATT (sample)"]).abs() <= 2 * check["SE"]
     return check
+
+
+def nonresponse_table(checks: dict, truth: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Complete cases, response weights and Lee bounds side by side (and the truth, when known)."""
+    rows = []
+    row_t = None if truth is None else _truth_row(truth)
+    for out, label, key, scale in _TRUTH_COLUMNS:
+        c = checks[out]
+        lee = c["lee"]
+        lo, hi = lee.conf_int()
+        entry = {"outcome": label, "response rate (trainees)": lee.response_rate}
+        if row_t is not None:
+            entry["truth: all trainees"] = row_t[f"att_{key}_sample"]
+            if f"att_{key}_responders_sample" in row_t:
+                entry["truth: responding trainees"] = row_t[f"att_{key}_responders_sample"]
+        for name in ("complete", "ipw"):
+            r = c[name]
+            entry[f"AIPW {'complete cases' if name == 'complete' else 'response-weighted'}"] = scale * r.estimate
+            entry[f"SE {'complete cases' if name == 'complete' else 'response-weighted'}"] = scale * r.se
+        entry.update({"Lee lower": scale * lee.lower, "Lee upper": scale * lee.upper,
+                      "Lee 95% low": scale * lo, "Lee 95% high": scale * hi})
+        rows.append(entry)
+    return pd.DataFrame(rows)
+
+
+def se_table(results_by_outcome: dict, se_by_regency: dict | None = None) -> pd.DataFrame:
+    """Clustered and unclustered standard errors of every method, and their ratio.
+
+    With ``se_by_regency`` (from :func:`national_effects`) the doubly robust rows also show the
+    SE clustered by regency, which allows for shocks shared across a regency's centers and years.
+    """
+    rows = []
+    for out, results in results_by_outcome.items():
+        for m, r in results.items():
+            row = {"outcome": out, "method": m, "se clustered": r.se, "se unclustered": r.se_unclustered,
+                   "ratio": r.se / r.se_unclustered if r.se_unclustered else np.nan, "clusters": r.n_clusters}
+            if se_by_regency is not None:
+                row["se clustered by regency"] = se_by_regency.get(out, np.nan) if m == "aipw" else np.nan
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def sensitivity_table(result) -> pd.DataFrame:
+    """The robustness values of a result and the confounders benchmarked against observed covariates."""
+    s = result.sensitivity
+    if s is None:
+        return pd.DataFrame()
+    head = pd.DataFrame([
+        {"quantity": "regression estimate (OLS)", "value": s.estimate},
+        {"quantity": "partial R2 of training with the outcome", "value": s.r2_yd_x},
+        {"quantity": "robustness value: confounding that erases the regression estimate", "value": s.rv_q},
+        {"quantity": f"robustness value: confounding that makes it insignificant (alpha={s.alpha:g})", "value": s.rv_qa},
+        {"quantity": f"robustness value of the {result.method.upper()} estimate (approximate)",
+         "value": result.robustness_value},
+    ])
+    return head
 
 
 def metrics(prefix: str, results_by_outcome: dict) -> dict:
@@ -131,8 +518,8 @@ NSW_EXPERIMENTAL_ATT = 1794.34
 def nsw_benchmark(methods=METHODS) -> pd.DataFrame:
     """Each estimator on NSW trainees vs the CPS-1 survey, against the experimental answer.
 
-    This is why the estimators are trusted: on the same trainees, a randomised control group
-    gives $1,794; an observational comparison from a labour-force survey must get close to it.
+    On the same trainees, a randomised control group gives $1,794; an observational comparison
+    from a labour-force survey must get close to it. It is the easy case (see notebook 04).
     """
     from ..config import REFERENCE_DIR
     from .trainees import NSW_COVARIATES, NSW_PROPENSITY_TERMS
@@ -141,7 +528,7 @@ def nsw_benchmark(methods=METHODS) -> pd.DataFrame:
     rows = []
     for m in methods:
         r = training_effect(cps, outcome="re78", treatment="treat", covariates=NSW_COVARIATES, method=m,
-                            propensity_terms=NSW_PROPENSITY_TERMS)
+                            propensity_terms=NSW_PROPENSITY_TERMS, sensitivity=False)
         lo, hi = r.conf_int()
         rows.append({"method": m, "estimate_usd": round(r.estimate), "se": round(r.se), "ci_low": round(lo), "ci_high": round(hi),
                      "gap_to_experiment": round(r.estimate - NSW_EXPERIMENTAL_ATT), "warnings": len(r.warnings)})

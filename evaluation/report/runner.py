@@ -288,14 +288,17 @@ def execute_task(task: Task, options: _Options) -> TaskResult:
 
 
 def ensure_kernel(kernel_name: str) -> str:
-    """A Jupyter kernel that runs *this* interpreter: ``kernel_name`` when it does, otherwise
-    one registered now (in this environment, or in the user's Jupyter folder if that is not
-    writable), so ``blkk report`` works after any install, with no separate kernel step."""
+    """A Jupyter kernel that runs *this* interpreter: the project's kernel (``blkk``) when it
+    does, otherwise one registered now (in this environment, or in the user's Jupyter folder
+    if that is not writable), so ``blkk report`` works after any install with no separate
+    kernel step. Any other kernel name is used as given (and refused if not installed)."""
     import sys
 
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
     here = Path(sys.executable).absolute()
+    if kernel_name != KERNEL_NAME:  # a kernel asked for by name is used as it is, or refused
+        return kernel_name
     try:
         spec = KernelSpecManager().get_kernel_spec(kernel_name)
         exe = spec.argv[0] if spec.argv else ""

@@ -104,7 +104,7 @@ def _numbers_equal(ds_frame: pd.DataFrame, original: pd.DataFrame, columns) -> N
     for col in columns:
         got = ds_frame[col].astype(float).to_numpy()
         want = pd.to_numeric(original[col]).astype(float).to_numpy()
-        assert np.array_equal(got, want), f"{col}: values differ from the original"
+        assert np.array_equal(got, want, equal_nan=True), f"{col}: values differ from the original"
 
 
 def _text_equal(ds_frame: pd.DataFrame, original: pd.DataFrame, columns) -> None:

@@ -9,11 +9,20 @@ overlap summary, plain-language warnings and a figure.
 
 Choices worth knowing
 ---------------------
-* Standard errors. RA, IPW and AIPW use influence functions that include the
+* Standard errors. Every estimator returns a per-row influence function; with
+  ``cluster=`` the standard error sums it within clusters (CR1 factor), otherwise it is
+  heteroskedasticity-robust. RA, IPW and AIPW use influence functions that include the
   estimation of the outcome regression and of the propensity logit (the same sandwich
   as statsmodels' GMM, which it matches where that converges). Survey weights are
   treated as probability weights (linearisation). Matching uses the Abadie-Imbens
-  (2006) variance. Naive and OLS report HC1.
+  (2006) variance unclustered and the Otsu-Rai (2017) linear representation when
+  clustered. Naive and OLS report HC1 / CR1.
+* Non-response (blank outcomes): ``missing_outcome="ipw"`` weights respondents by the
+  inverse of their estimated response probability, with the response model in the
+  standard error; ``"complete"`` drops them; :func:`lee_bounds` bounds the effect on
+  respondents without a response model.
+* Sensitivity: every result carries the Cinelli-Hazlett (2020) robustness value of the
+  regression estimate and benchmarks against observed covariates (:class:`Sensitivity`).
 * AIPW for the ATT is written here (statsmodels' AIPW is ATE-only): the IPW-ATT with
   normalised weights applied to the residual of an outcome model fitted on the
   comparison group (Sant'Anna & Zhao 2020, cross-section form).
@@ -34,7 +43,9 @@ Dehejia & Wahba 1999) in ``tests/test_trainees_reference.py``.
 from ._design import parse_term
 from ._front import ESTIMANDS, METHODS, training_effect
 from ._propensity import crump_bounds
+from ._response import LeeBounds, lee_bounds, response_probabilities
 from ._result import TrainingEffect
+from ._sensitivity import Sensitivity, benchmark_bound, robustness_value
 from ._simulate import SIM_COVARIATES, simulate_trainees
 
 #: Dehejia & Wahba's (1999) covariates for the NSW data.
@@ -44,13 +55,19 @@ NSW_PROPENSITY_TERMS = ["age**2", "age**3", "educ**2", "re74**2", "re75**2", "ed
 
 __all__ = [
     "ESTIMANDS",
+    "LeeBounds",
     "METHODS",
     "NSW_COVARIATES",
     "NSW_PROPENSITY_TERMS",
     "SIM_COVARIATES",
+    "Sensitivity",
     "TrainingEffect",
+    "benchmark_bound",
     "crump_bounds",
+    "lee_bounds",
     "parse_term",
+    "response_probabilities",
+    "robustness_value",
     "simulate_trainees",
     "training_effect",
 ]

@@ -29,6 +29,13 @@ class Design:
     terms: tuple[str, ...]
     weighted: bool
     outcome_binary: bool
+    observed: np.ndarray | None = None  # outcome present (bool, shape (n,)); None when all are
+    clusters: np.ndarray | None = None  # cluster codes 0..G-1 (int, shape (n,)); None when unclustered
+    cluster_name: str | None = None
+
+    @property
+    def n_missing(self) -> int:
+        return 0 if self.observed is None else int((~self.observed).sum())
 
     @property
     def n(self) -> int:
@@ -79,7 +86,7 @@ def parse_term(term: str) -> list[tuple[str, int]]:
     return factors
 
 
-def _numeric_column(df: pd.DataFrame, name: str, role: str) -> np.ndarray:
+def _numeric_column(df: pd.DataFrame, name: str, role: str, allow_missing: bool = False) -> np.ndarray:
     col = df[name]
     if pd.api.types.is_bool_dtype(col):
         col = col.astype(float)
@@ -91,11 +98,20 @@ def _numeric_column(df: pd.DataFrame, name: str, role: str) -> np.ndarray:
         )
     values = col.to_numpy(dtype=float, na_value=np.nan)
     missing = ~np.isfinite(values)
+    if allow_missing:
+        infinite = np.isinf(values)
+        if infinite.any():
+            rows = list(df.index[infinite][:5])
+            raise ValueError(f"{role} column {name!r} has infinite values; first offending rows: {rows}")
+        return values
     if missing.any():
         rows = list(df.index[missing][:5])
         raise ValueError(
             f"{role} column {name!r} has {int(missing.sum())} missing or non-finite values; "
             f"first offending rows: {rows}. Drop or impute them before estimating."
+            + (" If the outcome is missing because people did not answer (tracer non-response), pass "
+               "missing_outcome='ipw' (inverse probability of response weights) or 'complete' "
+               "(complete cases), or bound the effect with lee_bounds()." if role == "outcome" else "")
         )
     return values
 
@@ -107,8 +123,15 @@ def build_design(
     covariates: list[str] | tuple[str, ...] | None,
     weights: str | None,
     propensity_terms: list[str] | tuple[str, ...] | None,
+    cluster: str | None = None,
+    allow_missing_outcome: bool = False,
 ) -> Design:
-    """Check columns and values, then return the arrays every estimator needs."""
+    """Check columns and values, then return the arrays every estimator needs.
+
+    With ``allow_missing_outcome`` a blank outcome marks a person who did not answer: the
+    row is kept (its characteristics feed a response model), ``observed`` flags it and its
+    outcome is set to 0 (it never enters an estimate with positive weight).
+    """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"expected a pandas DataFrame, got {type(df).__name__}")
     covariates = tuple(covariates or ())
@@ -118,6 +141,8 @@ def build_design(
     needed = [outcome, treatment, *covariates]
     if weights is not None:
         needed.append(weights)
+    if cluster is not None:
+        needed.append(cluster)
     needed += [name for factors in parsed for name, _ in factors]
     missing = [c for c in dict.fromkeys(needed) if c not in df.columns]
     if missing:
@@ -146,7 +171,29 @@ def build_design(
             "both groups are needed"
         )
 
-    y = _numeric_column(df, outcome, "outcome")
+    y = _numeric_column(df, outcome, "outcome", allow_missing=allow_missing_outcome)
+    observed = None
+    if allow_missing_outcome:
+        present = np.isfinite(y)
+        if not present.all():
+            observed = present
+            y = np.where(present, y, 0.0)
+            for flag, label in ((1, "trainee"), (0, "comparison person")):
+                if not (present & (d == flag)).any():
+                    raise ValueError(f"outcome column {outcome!r} is blank for every {label}: nothing to estimate")
+    clusters = None
+    if cluster is not None:
+        col = df[cluster]
+        blank = col.isna().to_numpy() | (col.astype(str).str.strip() == "").to_numpy()
+        if blank.any():
+            rows = list(df.index[blank][:5])
+            raise ValueError(
+                f"cluster column {cluster!r} has {int(blank.sum())} missing values; first offending rows: {rows}. "
+                "Every row needs a cluster (e.g. the center for trainees, the regency-year for comparison persons)."
+            )
+        clusters = pd.factorize(col, sort=True)[0].astype(np.int64)
+        if clusters.max() < 1:
+            raise ValueError(f"cluster column {cluster!r} has a single cluster: clustered standard errors need several")
     if weights is not None:
         w = _numeric_column(df, weights, "weights")
         if (w < 0).any():
@@ -187,4 +234,24 @@ def build_design(
         terms=terms,
         weighted=weights is not None,
         outcome_binary=bool(np.all((y == 0) | (y == 1))),
+        observed=observed,
+        clusters=clusters,
+        cluster_name=cluster,
+    )
+
+
+def subset(des: Design, rows: np.ndarray, w: np.ndarray | None = None) -> Design:
+    """The design restricted to ``rows`` (a boolean mask), optionally with new weights."""
+    return Design(
+        y=des.y[rows],
+        d=des.d[rows],
+        w=des.w[rows] if w is None else w,
+        full=np.asfortranarray(des.full[rows]),
+        covariates=des.covariates,
+        terms=des.terms,
+        weighted=des.weighted,
+        outcome_binary=des.outcome_binary,
+        observed=None,
+        clusters=None if des.clusters is None else des.clusters[rows],
+        cluster_name=des.cluster_name,
     )

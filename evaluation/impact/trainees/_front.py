@@ -6,11 +6,21 @@ import numpy as np
 import pandas as pd
 
 from . import _diagnostics as diag
-from ._design import build_design
+from ._design import _numeric_column, build_design, subset
+from ._inference import clustered_se, unclustered_se
 from ._matching import match_att
 from ._propensity import crump_bounds, fit_logit, overlap_summary
+from ._response import (
+    MISSING_OUTCOME,
+    extra_columns,
+    fit_response,
+    response_correction,
+    response_summary,
+    response_weights,
+)
 from ._result import TrainingEffect
-from ._weighting import Fit, aipw, ipw, regression_adjustment, wls_hc1
+from ._sensitivity import ovb_sensitivity
+from ._weighting import aipw, ipw, regression_adjustment, wls_influence
 
 METHODS = ("naive", "ols", "ra", "ipw", "match", "aipw")
 ESTIMANDS = ("att", "ate")
@@ -24,6 +34,14 @@ _SE_NOTES = {
     "match": (
         "SE: Abadie-Imbens (2006) for the population ATT with within-group matching variances; "
         "it treats the propensity score as known (Abadie-Imbens 2016), so it is approximate."
+    ),
+}
+_CLUSTER_NOTE = {
+    "naive": "CR1 (the regression's cluster-robust sandwich with factor G/(G-1)(n-1)/(n-k))",
+    "ols": "CR1 (the regression's cluster-robust sandwich with factor G/(G-1)(n-1)/(n-k))",
+    "match": (
+        "the linear representation of the bias-corrected matching estimator (Otsu & Rai 2017) summed "
+        "within clusters, factor G/(G-1); the Abadie-Imbens variance has no clustered form"
     ),
 }
 
@@ -55,6 +73,47 @@ def _resolve_trim(trim, p, d, w) -> tuple[np.ndarray, str] | None:
     return keep, f"kept propensity scores in [{low:g}, {high:g}]"
 
 
+def _estimate(method, estimand, y, d, w, x1, ps, caliper, n_neighbors, bias_adjust, warnings, notes,
+              n_t_used, n_c_used):
+    """Run one estimator; returns its Fit and the numbers of trainees and comparison persons used."""
+    if method == "naive":
+        fit = wls_influence(y, np.column_stack([np.ones_like(d), d]), w, 1)
+        notes.append("The raw difference in means is the effect only if training was assigned at random.")
+    elif method == "ols":
+        design = np.empty((len(y), x1.shape[1] + 1), order="F")
+        design[:, 0], design[:, 1], design[:, 2:] = 1.0, d, x1[:, 1:]
+        fit = wls_influence(y, design, w, 1)
+        notes.append(
+            "The OLS coefficient on training is a variance-weighted average of effects; it equals the "
+            f"{estimand.upper()} only if the effect is the same for everyone."
+        )
+    elif method == "ra":
+        fit = regression_adjustment(y, d, w, x1, estimand)
+    elif method == "ipw":
+        fit = ipw(y, d, w, ps, estimand)
+    elif method == "aipw":
+        fit = aipw(y, d, w, x1, ps, estimand)
+    else:
+        logit = ps.logit
+        if caliper is None:
+            cal = np.inf
+        else:
+            _, v1 = diag._wmean_var(logit[d == 1], w[d == 1])
+            _, v0 = diag._wmean_var(logit[d == 0], w[d == 0])
+            cal = caliper * float(np.sqrt((v1 + v0) / 2))
+        fit = match_att(y, d, w, logit, x1, n_neighbors, cal, bias_adjust)
+        info = fit.info
+        if info["n_unmatched_treated"] > 0:
+            warnings.append(
+                f"The caliper ({caliper:g} SD of the logit score = {cal:.3g}) left {info['n_unmatched_treated']:,} "
+                f"trainees ({info['unmatched_treated_weight_share']:.1%} of trainee weight) without a match; "
+                "they are dropped, so the estimate refers to the matched trainees only."
+            )
+        n_t_used = info["n_matched_treated"]
+        n_c_used = info["distinct_controls_used"]
+    return fit, n_t_used, n_c_used
+
+
 def training_effect(
     df: pd.DataFrame,
     outcome: str,
@@ -69,6 +128,12 @@ def training_effect(
     n_neighbors: int = 5,
     bias_adjust: bool = True,
     seed: int = 0,
+    cluster: str | None = None,
+    missing_outcome: str = "error",
+    response_covariates: list[str] | None = None,
+    response_probability: str | None = None,
+    sensitivity: bool = True,
+    benchmark_covariates: list[str] | None = None,
 ) -> TrainingEffect:
     """Estimate the effect of training on an outcome (income or employment).
 
@@ -100,6 +165,24 @@ def training_effect(
         are reused many times and the estimate is noisy.
     seed : accepted for a uniform signature; every estimator here is deterministic
         (tied matches are all used, none is drawn at random).
+    cluster : column naming each row's cluster (e.g. the center for trainees, the
+        regency-year for survey comparison persons). The standard error then allows any
+        correlation within a cluster (``se_unclustered`` keeps the other one).
+    missing_outcome : what a blank outcome means. ``"error"`` (default): refuse, naming the
+        rows. ``"complete"``: drop those people (complete cases; right only if they would
+        have answered like respondents). ``"ipw"``: weight respondents by the inverse of
+        their estimated probability of answering (a logit on the covariates and
+        ``response_covariates`` within each group with blanks); the standard error includes
+        the response model. For bounds without a response model see :func:`lee_bounds`.
+    response_covariates : extra columns for the response logit only (e.g. the records of
+        the trainee's center); needed only for rows of groups with blank outcomes.
+    response_probability : with ``missing_outcome="ipw"``, a column of response
+        probabilities estimated elsewhere (e.g. once on the whole tracer study, see
+        :func:`response_probabilities`) to use instead of fitting a response logit here;
+        useful for subgroups too small to fit one. Its estimation is not in the SE.
+    sensitivity : attach the Cinelli-Hazlett sensitivity analysis (:class:`Sensitivity`)
+        of the regression estimate to an unobserved confounder.
+    benchmark_covariates : covariates to benchmark the confounder against (default all).
     """
     method = str(method).lower()
     estimand = str(estimand).lower()
@@ -113,14 +196,82 @@ def training_effect(
         raise ValueError(f"n_neighbors={n_neighbors!r} must be a positive integer")
     if caliper is not None and not caliper > 0:
         raise ValueError(f"caliper={caliper!r} must be positive (in SDs of the logit score) or None")
+    if missing_outcome not in MISSING_OUTCOME:
+        raise ValueError(f"missing_outcome={missing_outcome!r}: choose one of {MISSING_OUTCOME}")
 
-    des = build_design(df, outcome, treatment, covariates, weights, propensity_terms)
-    if method in ("ra", "ipw", "match", "aipw", "ols") and des.k == 0:
+    full_des = build_design(df, outcome, treatment, covariates, weights, propensity_terms, cluster=cluster,
+                            allow_missing_outcome=missing_outcome != "error")
+    if method in ("ra", "ipw", "match", "aipw", "ols") and full_des.k == 0:
         raise ValueError(f"method={method!r} needs covariates; for a raw comparison use method='naive'")
 
-    y, d, w, x1, z_raw = des.y, des.d, des.w, des.x1, des.z_raw
     warnings: list[str] = []
     notes: list[str] = [_SE_NOTES[method]]
+    diagnostics: dict = {}
+
+    # ---- non-response: respondents only, reweighted when asked
+    models = []
+    nonresponse = None
+    if full_des.observed is None:
+        des = full_des
+        answered = np.ones(full_des.n, dtype=bool)
+    else:
+        answered = full_des.observed
+        if missing_outcome == "ipw" and response_probability is not None:
+            if response_probability not in df.columns:
+                raise ValueError(f"response probability column {response_probability!r} not found in the data")
+            given = _numeric_column(df.loc[answered], response_probability, "response probability")
+            if not ((given > 0) & (given <= 1)).all():
+                bad = list(df.index[answered][~((given > 0) & (given <= 1))][:5])
+                raise ValueError(f"response probability column {response_probability!r} must lie in (0, 1]; "
+                                 f"first offending rows: {bad}")
+            w_star = np.zeros(full_des.n)
+            w_star[answered] = full_des.w[answered] / given
+        elif missing_outcome == "ipw":
+            extra_names = tuple(response_covariates or ())
+            extra = extra_columns(df, full_des, extra_names)
+            models = fit_response(full_des, extra, tuple(full_des.covariates) + extra_names)
+            w_star = response_weights(full_des, models)
+        else:
+            w_star = np.where(answered, full_des.w, 0.0)
+        nonresponse = {"method": missing_outcome, **response_summary(full_des, models, w_star)}
+        des = subset(full_des, answered, w_star[answered])
+        rate = nonresponse["treated"]["response_rate"]
+        blank_t = nonresponse["treated"]["rows"] - nonresponse["treated"]["answered"]
+        blank_c = nonresponse["control"]["rows"] - nonresponse["control"]["answered"]
+        who = f"{blank_t:,} trainees ({1 - rate:.1%} of trainee weight)" + (
+            f" and {blank_c:,} comparison persons" if blank_c else "")
+        if missing_outcome == "complete":
+            warnings.append(
+                f"Non-response ignored: {who} have no {outcome!r} and were dropped. The estimate describes "
+                "respondents and is biased if answering is related to the outcome; use missing_outcome='ipw' "
+                "or lee_bounds()."
+            )
+        elif response_probability is not None:
+            notes.append(
+                f"Non-response: {who} have no {outcome!r}. Respondents are weighted by the inverse of the "
+                f"response probability in column {response_probability!r} (estimated elsewhere; that estimation "
+                "is not in the SE). This assumes answering is unrelated to the outcome given what that model "
+                "used; lee_bounds() needs no such assumption."
+            )
+        else:
+            notes.append(
+                f"Non-response: {who} have no {outcome!r}. Respondents are weighted by the inverse of their "
+                "estimated probability of answering (logit on " + ", ".join(models[0].names if models else ())
+                + "); the SE includes that model. This assumes answering is unrelated to the outcome given "
+                "those variables; lee_bounds() needs no such assumption."
+            )
+            for label in ("treated", "control"):
+                entry = nonresponse[label]
+                if entry.get("max_weight_share", 0) > diag.MAX_WEIGHT_SHARE:
+                    warnings.append(
+                        f"Extreme response weights: one responding {'trainee' if label == 'treated' else 'comparison person'} "
+                        f"stands for {entry['max_weight_share']:.1%} of the group's weight (lowest estimated response "
+                        f"probability {entry['probability_min']:.3g})."
+                    )
+
+    y, d, w, x1, z_raw = des.y, des.d, des.w, des.x1, des.z_raw
+    if not ((d == 1) & (w > 0)).any() or not ((d == 0) & (w > 0)).any():
+        raise ValueError("no trainee or no comparison person with an outcome and positive weight is left")
     if des.outcome_binary:
         notes.append(
             f"{outcome!r} is 0/1: the effect is a difference in shares (x100 for percentage points); "
@@ -134,7 +285,6 @@ def training_effect(
             "population on the variables that drive the weights: check balance(), or use more "
             "neighbours, ipw or aipw."
         )
-    diagnostics: dict = {}
     balance_names = list(des.covariates) + list(des.terms)
     x_balance = z_raw if balance_names else None
 
@@ -190,45 +340,41 @@ def training_effect(
 
     n_t_used = int(np.sum((d == 1) & (w > 0)))
     n_c_used = int(np.sum((d == 0) & (w > 0)))
-    if method == "naive":
-        est, se = wls_hc1(y, np.column_stack([np.ones_like(d), d]), w, 1)
-        fit = Fit(est, np.array([se]))
-        notes.append("The raw difference in means is the effect only if training was assigned at random.")
-    elif method == "ols":
-        design = np.empty((len(y), x1.shape[1] + 1), order="F")
-        design[:, 0], design[:, 1], design[:, 2:] = 1.0, d, x1[:, 1:]
-        est, se = wls_hc1(y, design, w, 1)
-        fit = Fit(est, np.array([se]))
-        notes.append(
-            "The OLS coefficient on training is a variance-weighted average of effects; it equals the "
-            f"{estimand.upper()} only if the effect is the same for everyone."
-        )
-    elif method == "ra":
-        fit = regression_adjustment(y, d, w, x1, estimand)
-    elif method == "ipw":
-        fit = ipw(y, d, w, ps, estimand)
-    elif method == "aipw":
-        fit = aipw(y, d, w, x1, ps, estimand)
-    else:
-        logit = ps.logit
-        if caliper is None:
-            cal = np.inf
-        else:
-            _, v1 = diag._wmean_var(logit[d == 1], w[d == 1])
-            _, v0 = diag._wmean_var(logit[d == 0], w[d == 0])
-            cal = caliper * float(np.sqrt((v1 + v0) / 2))
-        fit = match_att(y, d, w, logit, x1, n_neighbors, cal, bias_adjust)
-        info = fit.info
-        if info["n_unmatched_treated"] > 0:
-            warnings.append(
-                f"The caliper ({caliper:g} SD of the logit score = {cal:.3g}) left {info['n_unmatched_treated']:,} "
-                f"trainees ({info['unmatched_treated_weight_share']:.1%} of trainee weight) without a match; "
-                "they are dropped, so the estimate refers to the matched trainees only."
-            )
-        n_t_used = info["n_matched_treated"]
-        n_c_used = info["distinct_controls_used"]
+    # Scores of exactly 0 or 1 make weights infinite; that is checked below and reported in
+    # words, so numpy's own division warnings would only repeat it less clearly.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        fit, n_t_used, n_c_used = _estimate(method, estimand, y, d, w, x1, ps, caliper, n_neighbors, bias_adjust,
+                                            warnings, notes, n_t_used, n_c_used)
 
-    if not (np.isfinite(fit.estimate) and np.isfinite(fit.se)):
+    # ---- inference: the influence function over every row of the input (blank outcomes
+    # included: they carry the response model's part), then robust or clustered
+    phi_des = np.zeros(des.n)
+    phi_des[keep] = fit.phi
+    phi_all = np.zeros(full_des.n)
+    phi_all[answered] = phi_des
+    with np.errstate(invalid="ignore", over="ignore"):
+        if models:
+            phi_all = phi_all + response_correction(full_des, models, phi_all)
+        if fit.se_override is not None and not models:
+            se_plain = float(fit.se_override)
+        else:
+            se_plain = unclustered_se(phi_all, fit.n_params)
+            if fit.se_override is not None:
+                notes.append("With response weights the matching SE uses the linear representation of Otsu & Rai (2017).")
+        se, n_clusters = se_plain, None
+        if full_des.clusters is not None:
+            se, n_clusters = clustered_se(phi_all, full_des.clusters, fit.n_params)
+    if n_clusters is not None:
+        plain = f"{se_plain:,.0f}" if abs(se_plain) >= 100 else f"{se_plain:.3g}"
+        notes.append(
+            f"SE clustered by {cluster!r} ({n_clusters:,} clusters): "
+            + _CLUSTER_NOTE.get(method, "cluster sums of the influence function, factor G/(G-1)")
+            + f". Unclustered it would be {plain}."
+        )
+        if n_clusters < 30:
+            warnings.append(f"Only {n_clusters} clusters: cluster-robust standard errors are unreliable with few clusters.")
+
+    if not (np.isfinite(fit.estimate) and np.isfinite(se)):
         raise ValueError(
             f"the {method} estimate is not finite: some propensity scores are numerically 0 or 1, so "
             "their weights are infinite. Simplify the propensity model or trim (e.g. trim='support')."
@@ -247,11 +393,16 @@ def training_effect(
         elif method == "naive":
             warnings += diag.imbalance_warning(table, adjusted=False)
 
+    sens = None
+    if sensitivity and des.k > 0:
+        sens = ovb_sensitivity(y, d, x1, w, des.covariates, outcome, treatment,
+                               benchmark=benchmark_covariates)
+
     return TrainingEffect(
         method=method,
         estimand=estimand,
         estimate=float(fit.estimate),
-        se=float(fit.se),
+        se=float(se),
         n_treated=n_t_used,
         n_control=n_c_used,
         outcome=outcome,
@@ -265,4 +416,9 @@ def training_effect(
         propensity_logit=None if ps_full is None else ps_full.logit,
         treated_flag=des.d,
         survey_weight=des.w,
+        se_unclustered=se_plain,
+        cluster=cluster,
+        n_clusters=n_clusters,
+        sensitivity=sens,
+        nonresponse=nonresponse,
     )

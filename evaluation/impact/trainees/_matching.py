@@ -20,6 +20,15 @@ this is the Abadie-Imbens formula exactly. It treats the propensity score as kno
 Abadie & Imbens (2016) show the correction for an estimated score can go either way
 for the ATT, so read the standard error as approximate.
 
+Clustered standard errors (and those with non-response weights) use the linear
+representation of the bias-corrected estimator (Otsu & Rai 2017):
+
+    att - truth ~ [sum_i w_i (y_i - mu0(x_i) - att) - sum_j K_j (y_j - mu0(x_j))] / W1,
+
+over matched trainees i and comparison persons j, with ``mu0`` the bias-correction
+regression (fitted on the matched comparison units). Its per-row terms are summed within
+clusters; unclustered, their sum of squares is close to the Abadie-Imbens variance.
+
 Survey weights weight each trainee's gap and, inside each match, the comparison units.
 With a single neighbour the matched comparison unit is drawn from the sample, so on the
 variables that drive the weights (strata, urban/rural) it represents the sample rather
@@ -122,17 +131,18 @@ def match_att(
     y0_hat = _range_sum(prefix_wy, lo_m, hi_m) / set_w_m
 
     info: dict = {}
+    # A linear prediction of y0 fitted on the matched comparison units (weights K_j): the
+    # Abadie & Imbens (2011) bias correction, and mu0 of the linear representation below.
+    k_pre = cw * _spread(lo_m, hi_m, wt / set_w_m, nc)
+    used = k_pre > 0
+    xc = x1[order[used]]  # only the matched comparison rows are copied
+    a = xc.T @ (xc * k_pre[used][:, None])
+    beta = np.linalg.pinv(a) @ (xc.T @ (k_pre[used] * cy[used]))
+    mu_all = x1 @ beta
+    mu_c = mu_all[order]
+    mu_t = mu_all[tm]
     if bias_adjust and x1.shape[1] > 1:
-        # Abadie & Imbens (2011): adjust each match by the difference in a linear
-        # prediction of y0, fitted on the matched comparison units (weights K_j).
-        k_pre = cw * _spread(lo_m, hi_m, wt / set_w_m, nc)
-        used = k_pre > 0
-        xc = x1[order[used]]  # only the matched comparison rows are copied
-        a = xc.T @ (xc * k_pre[used][:, None])
-        beta = np.linalg.pinv(a) @ (xc.T @ (k_pre[used] * cy[used]))
-        mu_c = (x1 @ beta)[order]
         prefix_wmu = np.concatenate([[0.0], np.cumsum(cw * mu_c)])
-        mu_t = x1[tm] @ beta
         y0_hat = y0_hat + mu_t - _range_sum(prefix_wmu, lo_m, hi_m) / set_w_m
         info["bias_adjusted"] = True
 
@@ -146,9 +156,10 @@ def match_att(
     used_pos = np.flatnonzero(k > 0)
     sigma2 = _within_group_variance(cs, cy, used_pos, variance_neighbors)
     var = (np.sum(wt**2 * (gap - est) ** 2) + np.sum((k[used_pos] ** 2 - k_sq[used_pos]) * sigma2)) / w1**2
-    # Express the variance as an influence-style vector so the front end treats every
-    # estimator alike: phi has the right sum of squares.
-    phi = np.array([np.sqrt(max(var, 0.0))])
+    # Linear representation (Otsu & Rai 2017) for clustered and reweighted inference.
+    phi = np.zeros_like(y)
+    phi[tm] = wt * (y[tm] - mu_t - est) / w1
+    phi[order] -= k * (cy - mu_c) / w1
 
     control_weight = np.zeros_like(y)
     control_weight[order] = k
@@ -170,4 +181,5 @@ def match_att(
             "control_top10_weight_share": float(np.sort(ku)[-10:].sum() / ku.sum()) if ku.size else 0.0,
         }
     )
-    return Fit(est, phi, treated_weight=treated_weight, control_weight=control_weight, info=info)
+    return Fit(est, phi, treated_weight=treated_weight, control_weight=control_weight, info=info,
+               se_override=float(np.sqrt(max(var, 0.0))))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import expit
 
 _MAX_ITER = 50
 _TOL = 1e-10
@@ -80,7 +81,7 @@ def _newton(z, d, w, beta) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool, in
     ll = _loglik(eta, d, w)
     info = None
     for it in range(1, _MAX_ITER + 1):
-        p = 1.0 / (1.0 + np.exp(-eta))
+        p = expit(eta)
         grad = z.T @ (w * (d - p))
         info = _information(z, w, p)
         try:
@@ -105,7 +106,7 @@ def _newton(z, d, w, beta) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool, in
             # to ~1e-8 and the information of this iteration differs from the final one
             # by ~1e-4 relative, which is immaterial for standard errors.
             return beta, eta, info, True, it
-    p = 1.0 / (1.0 + np.exp(-eta))
+    p = expit(eta)
     return beta, eta, _information(z, w, p), False, _MAX_ITER
 
 
@@ -130,12 +131,15 @@ def fit_logit(z_raw: np.ndarray, d: np.ndarray, w: np.ndarray) -> Propensity:
     beta = np.zeros(z.shape[1])
     mean_d = np.sum(w * d) / np.sum(w)
     beta[0] = np.log(mean_d / (1 - mean_d))
-    if n > _WARM_START_ROWS:
-        sub = sample
-        if d[sub].min() != d[sub].max():
-            beta = _newton(np.asfortranarray(z[sub]), d[sub], w[sub], beta)[0]
-    beta, eta, info, converged, it = _newton(z, d, w, beta)
-    p = 1.0 / (1.0 + np.exp(-eta))
+    # Step halving tries steps that overflow when scores separate; those are rejected, so the
+    # floating-point warnings they raise say nothing (separation is reported by the caller).
+    with np.errstate(over="ignore", invalid="ignore"):
+        if n > _WARM_START_ROWS:
+            sub = sample
+            if d[sub].min() != d[sub].max():
+                beta = _newton(np.asfortranarray(z[sub]), d[sub], w[sub], beta)[0]
+        beta, eta, info, converged, it = _newton(z, d, w, beta)
+    p = expit(eta)
     info_inv = np.linalg.pinv(info)
     separation = bool(np.any(p < 1e-10) or np.any(p > 1 - 1e-10))
     return Propensity(p, z, info_inv, converged, it, separation, dropped)

@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ._sensitivity import Sensitivity
+
 
 def _fmt(value: float) -> str:
     """Dollars/rupiah to the unit, shares and small effects to three significant digits."""
@@ -22,8 +24,12 @@ class TrainingEffect:
     ----------
     method, estimand : how the effect was estimated and what it refers to
         (``"att"``: average effect on trainees; ``"ate"``: on everyone).
-    estimate, se : point estimate and standard error (outcome units).
-    n_treated, n_control : rows that entered the estimate (after trimming/caliper).
+    estimate, se : point estimate and standard error (outcome units); clustered when a
+        cluster column was given (``se_unclustered`` is then the heteroskedasticity-robust one).
+    n_treated, n_control : rows that entered the estimate (after non-response, trimming, caliper).
+    cluster, n_clusters : the cluster column and the number of clusters behind ``se``.
+    sensitivity : Cinelli-Hazlett sensitivity to an unobserved confounder (:class:`Sensitivity`).
+    nonresponse : how blank outcomes were handled, response rates and response-weight spread.
     warnings : plain-language problems a reader must know about.
     notes : how the standard error was obtained and other caveats.
     diagnostics : numbers behind the warnings (effective sample sizes, trimming, ...).
@@ -46,6 +52,22 @@ class TrainingEffect:
     propensity_logit: np.ndarray | None = field(default=None, repr=False)
     treated_flag: np.ndarray | None = field(default=None, repr=False)
     survey_weight: np.ndarray | None = field(default=None, repr=False)
+    se_unclustered: float | None = None
+    cluster: str | None = None
+    n_clusters: int | None = None
+    sensitivity: Sensitivity | None = field(default=None, repr=False)
+    nonresponse: dict | None = field(default=None, repr=False)
+
+    @property
+    def robustness_value(self) -> float:
+        """Share of residual variance of both training and the outcome that a hidden confounder
+        must explain to bring this estimate to zero (Cinelli & Hazlett 2020; for non-OLS methods
+        an approximation through the regression's SE and degrees of freedom)."""
+        if self.sensitivity is None:
+            return float("nan")
+        if self.method == "ols":
+            return self.sensitivity.rv_q
+        return self.sensitivity.robustness_value_for(self.estimate)
 
     @property
     def att(self) -> float:
@@ -69,7 +91,8 @@ class TrainingEffect:
         return float(2 * stats.norm.sf(abs(self.estimate / self.se))) if self.se > 0 else float("nan")
 
     def summary(self, alpha: float = 0.05) -> pd.DataFrame:
-        """One-row table: method, estimand, estimate, se, ci_low, ci_high, n_treated, n_control."""
+        """One-row table: method, estimand, estimate, se, ci_low, ci_high, n_treated, n_control,
+        then se_unclustered, n_clusters and robustness_value (NaN where not computed)."""
         low, high = self.conf_int(alpha)
         return pd.DataFrame(
             [
@@ -82,6 +105,9 @@ class TrainingEffect:
                     "ci_high": high,
                     "n_treated": self.n_treated,
                     "n_control": self.n_control,
+                    "se_unclustered": self.se if self.se_unclustered is None else self.se_unclustered,
+                    "n_clusters": np.nan if self.n_clusters is None else self.n_clusters,
+                    "robustness_value": self.robustness_value,
                 }
             ]
         )

@@ -41,10 +41,19 @@ class Fit:
     treated_weight: np.ndarray | None = None  # per-row weights for balance, treated rows
     control_weight: np.ndarray | None = None  # per-row weights for balance, control rows
     info: dict = field(default_factory=dict)
+    #: A standard error computed otherwise than from ``phi`` (matching: Abadie-Imbens).
+    se_override: float | None = None
+    #: Columns of a regression whose coefficient is the estimate (naive, OLS): they set the
+    #: HC1 / CR1 small-sample factors. 0 for the influence-function estimators.
+    n_params: int = 0
 
     @property
     def se(self) -> float:
-        return float(np.sqrt(np.sum(self.phi**2)))
+        if self.se_override is not None:
+            return float(self.se_override)
+        n = self.phi.size
+        factor = n / (n - self.n_params) if self.n_params else 1.0
+        return float(np.sqrt(factor * np.sum(self.phi**2)))
 
 
 @dataclass
@@ -71,6 +80,20 @@ def wls_hc1(y: np.ndarray, x: np.ndarray, w: np.ndarray, column: int) -> tuple[f
     n, k = x.shape
     cov = a_inv @ (u.T @ u) @ a_inv * n / (n - k)
     return float(beta[column]), float(np.sqrt(cov[column, column]))
+
+
+def wls_influence(y: np.ndarray, x: np.ndarray, w: np.ndarray, column: int) -> Fit:
+    """Weighted least squares coefficient ``column`` with its per-row influence function.
+
+    ``phi_i = [(X'WX)^-1 x_i w_i e_i]_column``, so ``sqrt(n/(n-k) * sum(phi^2))`` is the HC1
+    standard error (as :func:`wls_hc1`) and cluster sums of ``phi`` give the CR1 one.
+    """
+    xw = x * w[:, None]
+    a_inv = np.linalg.pinv(x.T @ xw)
+    beta = a_inv @ (xw.T @ y)
+    resid = y - x @ beta
+    phi = (x @ a_inv[:, column]) * w * resid
+    return Fit(float(beta[column]), phi, n_params=x.shape[1])
 
 
 def fit_outcome(x1: np.ndarray, y: np.ndarray, w: np.ndarray, rows: np.ndarray) -> OutcomeModel:
