@@ -43,6 +43,7 @@ import nbformat
 
 from evaluation import config
 from evaluation.config import PROJECT_ROOT
+from evaluation.data.regions import regions_for
 from evaluation.report.metrics import collect
 
 OUT = PROJECT_ROOT / "benchmarks" / "results" / "report.json"
@@ -222,7 +223,7 @@ def main() -> None:
     args = parser.parse_args()
 
     data_dir = config.SAMPLE_DIR.resolve()
-    regions = config.regions_for(SCOPE, "regency")
+    regions = regions_for(SCOPE, "regency")
     notebooks = _notebooks(args.notebooks)
     tmp = Path(tempfile.mkdtemp(prefix="bench-report-"))
     try:

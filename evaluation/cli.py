@@ -8,6 +8,7 @@ import warnings
 from pathlib import Path
 
 from . import config
+from .data.regions import RegionError, check_region, regions_for
 
 
 def _cmd_validate(args) -> int:
@@ -58,9 +59,9 @@ def _cmd_report(args) -> int:
                 base = Path(args.parameters).resolve().parent
                 args.data_dir = str((base / str(extra.pop("data_dir"))).resolve())
             args.language = extra.pop("language", args.language)
-        regions = args.regions or config.regions_for(args.scope, args.each)
-        regions = [config.check_region(r) for r in regions]
-    except config.ParameterError as exc:
+        regions = args.regions or regions_for(args.scope, args.each)
+        regions = [check_region(r) for r in regions]
+    except (config.ParameterError, RegionError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     data_dir = Path(args.data_dir).resolve()

@@ -18,23 +18,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-#: What each mapped number is, for legends (English; Bahasa Indonesia in LABELS_ID).
-LABELS = {
-    "centers_per_10k_lf": "Centers per 10,000 labour force",
-    "high_share": "Share of open centers in the high risk band",
-    "tpt_estimate": "Effect on TPT where identified (pp)",
-}
-LABELS_ID = {
-    "centers_per_10k_lf": "BLKK per 10.000 angkatan kerja",
-    "high_share": "Porsi BLKK terbuka pada kelompok risiko tinggi",
-    "tpt_estimate": "Efek pada TPT bila teridentifikasi (poin persen)",
-}
+from evaluation.data.regions import NATIONAL, in_region, is_regency, region_name
+from evaluation.text import section
+
 _CMAPS = {"centers_per_10k_lf": "viridis", "high_share": "OrRd", "tpt_estimate": "RdBu_r"}
 
 
 def regency_points(region: str) -> pd.DataFrame:
     """Regencies of a province (or all of them for ``"ID"``, or one) with name and coordinates."""
-    from evaluation.config import in_region
     from evaluation.data.reference import load_regencies
 
     reg = load_regencies()
@@ -65,7 +56,7 @@ def regency_values(dataset, region: str, risk=None, estimates: bool = True) -> p
         pts["high_share"] = share.reindex(pts["regency_code"]).to_numpy(float)
     pts["tpt_estimate"] = np.nan
     pts["tpt_identified"] = False
-    if estimates and region != "ID":
+    if estimates and region != NATIONAL:
         panel = regional.regency_panel(dataset.centers, dataset.regency_years)
         d = within.design(panel, "unemployment_rate")
         res = placebo.residuals(d)
@@ -86,7 +77,7 @@ def plot_regencies(values: pd.DataFrame, columns=("centers_per_10k_lf", "high_sh
     """One panel per number; grey hollow points where a regency has no value."""
     import matplotlib.pyplot as plt
 
-    labels = LABELS_ID if language == "id" else LABELS
+    labels = section("map", language)
     columns = [c for c in columns if c in values and values[c].notna().any()]
     if not columns:
         return None
@@ -175,11 +166,10 @@ def page_map(dataset, region: str, risk=None, language: str = "en", save_to: str
     ``save_to``: also write the image there (the report run puts it beside the page, and the
     index of a one-region run shows it).
     """
-    if region.count(".") == 1:
+    if is_regency(region):
         return None, ("a regency page has no map of its own; the province page maps all its regencies"
                       if language != "id" else "halaman kabupaten/kota tidak memuat peta; halaman provinsi memetakan semua kabupaten/kotanya")
-    values = regency_values(dataset, region, risk, estimates=region != "ID")
-    from evaluation.config import region_name
+    values = regency_values(dataset, region, risk, estimates=region != NATIONAL)
 
     fig = plot_regencies(values, title=region_name(region), language=language)
     if fig is None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .data.schema import STAGES
+
 RATES = {
     "completion_rate": ("trainees_completed", "trainees_enrolled"),
     "certification_rate": ("trainees_certified", "trainees_completed"),
@@ -53,7 +55,7 @@ def stage_by_age(df: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
     year = int(df["year"].max()) if year is None else year
     snap = df[df["year"] == year]
     tab = pd.crosstab(snap["age"], snap["stage"], normalize="index").mul(100).round(1)
-    tab = tab.reindex(columns=["tumbuh", "berkembang", "mandiri"], fill_value=0.0)
+    tab = tab.reindex(columns=list(STAGES), fill_value=0.0)
     tab["centers"] = snap.groupby("age").size()
     return tab.reset_index()
 
@@ -77,3 +79,33 @@ def readable(table: pd.DataFrame, by: str) -> pd.DataFrame:
     for col in ("completed %", "certified %", "placed %", "own revenue / cost %", "mandiri %"):
         out[col] = (out[col] * 100).round(1)
     return out
+
+
+def table(df: pd.DataFrame, by: str, min_cell: int, latest_year: bool = False) -> pd.DataFrame:
+    """Outcomes by a grouping as a reader reads them (the latest year only, largest groups
+    first, with ``latest_year``), counts of people below ``min_cell`` suppressed (and what
+    would reveal them)."""
+    from .report.privacy import suppress_small_cells
+
+    if latest_year:
+        df = df[df["year"] == df["year"].max()]
+    grouped = outcomes_by(df, by)
+    if latest_year:
+        grouped = grouped.sort_values("centers", ascending=False)
+    return suppress_small_cells(readable(grouped, by), ["trainees enrolled"], min_cell)
+
+
+def counts_text(name: str, local, df: pd.DataFrame, language: str = "en") -> str:
+    """The region's size in one line: centers and center-years."""
+    from .text import t
+
+    return t("outcomes.counts", language, name=name, centers=f"{len(local.centers):,}", center_years=f"{len(df):,}")
+
+
+def metrics(df: pd.DataFrame, centers: int) -> dict:
+    """What the center-outcomes page publishes: the latest year's rates (shares, 0-1)."""
+    by_year = outcomes_by(df, "year")
+    last = by_year.iloc[-1]
+    return {"centers": int(centers), "year": int(last["year"]), "completion_rate": float(last["completion_rate"]),
+            "placement_rate": float(last["placement_rate"]), "own_revenue_share": float(last["own_revenue_share"]),
+            "mandiri_share": float(last["mandiri_share"])}

@@ -4,34 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-LABELS = {
-    "en": {
-        "cohort": "Year opened",
-        "centers": "Centers",
-        "year": "Year",
-        "share": "Share of operating centers (%)",
-        "tumbuh": "tumbuh (growing)",
-        "berkembang": "berkembang (developing)",
-        "mandiri": "mandiri (independent)",
-        "centers_by_cohort": "Centers opened per year",
-        "stage_over_time": "Independence stage over time",
-    },
-    "id": {
-        "cohort": "Tahun dibuka",
-        "centers": "Jumlah BLKK",
-        "year": "Tahun",
-        "share": "Persentase BLKK beroperasi (%)",
-        "tumbuh": "tumbuh",
-        "berkembang": "berkembang",
-        "mandiri": "mandiri",
-        "centers_by_cohort": "BLKK dibuka per tahun",
-        "stage_over_time": "Tahap kemandirian dari tahun ke tahun",
-    },
-}
+from .data.schema import STAGES
+from .text import t
 
-
-def label(key: str, language: str = "en") -> str:
-    return LABELS.get(language, LABELS["en"]).get(key, key)
+#: Colours of the three stages, lightest (tumbuh) to darkest (mandiri).
+STAGE_COLOURS = ("#c9e3f2", "#5aa3cf", "#1b4f72")
 
 
 def _axes(ax):
@@ -47,7 +24,7 @@ def centers_by_cohort(centers: pd.DataFrame, language: str = "en", ax=None):
     fig, ax = _axes(ax)
     counts = centers["cohort"].value_counts().sort_index()
     ax.bar(counts.index.astype(str), counts.values, color="#2b6f97")
-    ax.set(xlabel=label("cohort", language), ylabel=label("centers", language), title=label("centers_by_cohort", language))
+    ax.set(xlabel=t("plot.cohort", language), ylabel=t("plot.centers", language), title=t("plot.centers_by_cohort", language))
     for x, y in zip(counts.index.astype(str), counts.values):
         ax.annotate(f"{y:,}", (x, y), ha="center", va="bottom", fontsize=8)
     fig.tight_layout()
@@ -57,20 +34,20 @@ def centers_by_cohort(centers: pd.DataFrame, language: str = "en", ax=None):
 def stage_over_time(shares: pd.DataFrame, language: str = "en", ax=None):
     """Stacked area of stage shares (output of ``quality.stage_shares``)."""
     fig, ax = _axes(ax)
-    stages = ["tumbuh", "berkembang", "mandiri"]
     ax.stackplot(
         shares["year"],
-        *[shares[s] for s in stages],
-        labels=[label(s, language) for s in stages],
-        colors=["#c9e3f2", "#5aa3cf", "#1b4f72"],
+        *[shares[s] for s in STAGES],
+        labels=[t(f"stage.{s}", language) for s in STAGES],
+        colors=STAGE_COLOURS,
     )
-    ax.set(xlabel=label("year", language), ylabel=label("share", language), title=label("stage_over_time", language), ylim=(0, 100))
+    ax.set(xlabel=t("plot.year", language), ylabel=t("plot.share_of_operating", language),
+           title=t("plot.stage_over_time", language), ylim=(0, 100))
     ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
     return fig
 
 
-def no_figure(reason: str):
+def no_figure(reason: str, language: str = "en"):
     """Say on the page why a plotting cell shows no figure (no estimate for this region, ...).
 
     Displays the reason as text and marks the output so the report run's figure check
@@ -80,4 +57,41 @@ def no_figure(reason: str):
 
     from evaluation.report.outputs import NO_FIGURE_KEY
 
-    display(Markdown(f"*No figure: {reason}*"), metadata={NO_FIGURE_KEY: reason})
+    display(Markdown("*" + t("plot.no_figure", language, reason=reason) + "*"), metadata={NO_FIGURE_KEY: reason})
+
+
+def figure_or_reason(fig, reason: str, language: str = "en"):
+    """The figure, or (when there is none) the reason shown in its place on the page."""
+    if fig is None:
+        no_figure(reason, language)
+    return fig
+
+
+def outcomes_over_time(by_year: pd.DataFrame, language: str = "en"):
+    """Completion, certification and placement rates, and own revenue over operating cost, by year."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.5))
+    for rate in ("completion_rate", "certification_rate", "placement_rate"):
+        axes[0].plot(by_year["year"], by_year[rate], marker="o", label=t(f"label.{rate}", language))
+    axes[0].set(ylim=(0, 1), ylabel=t("label.rate", language), title=t("plot.rates_title", language))
+    axes[0].legend(fontsize=8)
+    axes[1].plot(by_year["year"], by_year["own_revenue_share"], marker="o")
+    axes[1].set(ylabel=t("label.own_revenue_share", language), title=t("plot.self_financing_title", language))
+    for ax in axes:
+        ax.set_xlabel(t("label.year", language))
+    fig.tight_layout()
+    return fig
+
+
+def stage_by_age(by_age: pd.DataFrame, language: str = "en", ax=None):
+    """Stacked bars: share of centers in each stage by years since opening."""
+    fig, ax = _axes(ax)
+    bottom = None
+    for stage, colour in zip(STAGES, STAGE_COLOURS):
+        ax.bar(by_age["age"].astype(str), by_age[stage], bottom=bottom, color=colour, label=t(f"stage.{stage}", language))
+        bottom = by_age[stage] if bottom is None else bottom + by_age[stage]
+    ax.set(xlabel=t("label.age", language), ylabel=t("label.pct_of_centers", language))
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig

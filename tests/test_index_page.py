@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from evaluation.config import regions_for
+from evaluation.data.regions import regions_for
 from evaluation.report import index as index_mod
 from evaluation.report import screenshots
 

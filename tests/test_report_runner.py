@@ -24,6 +24,7 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from evaluation import hashing
 from evaluation.report import index as index_mod
 from evaluation.report import manifest as manifest_mod
 from evaluation.report import metrics as metrics_mod
@@ -137,11 +138,11 @@ def test_data_hashes_cover_data_files_including_truth(tmp_path):
         (tmp_path / name).write_bytes(content)
     (tmp_path / "DATA_CARD.md").write_text("not data")
     (tmp_path / ".cache" / "tmp.csv").write_text("hidden")
-    hashes = manifest_mod.data_hashes(tmp_path)
+    hashes = hashing.data_hashes(tmp_path)
     assert list(hashes) == sorted(files)
     assert hashes == {name: hashlib.sha256(content).hexdigest() for name, content in files.items()}
     with pytest.raises(FileNotFoundError):
-        manifest_mod.data_hashes(tmp_path / "nope")
+        hashing.data_hashes(tmp_path / "nope")
 
 
 def test_package_versions_lists_key_packages():
@@ -394,7 +395,7 @@ def test_layout_manifest_and_metrics_files(mixed_run, data_dir):
     assert manifest == mixed_run.manifest
     assert manifest["regions"] == REGIONS
     assert [n["name"] for n in manifest["notebooks"]] == ["ok", "broken"]
-    assert manifest["data_hashes"] == manifest_mod.data_hashes(data_dir)
+    assert manifest["data_hashes"] == hashing.data_hashes(data_dir)
     assert manifest["kernel"]["name"] == "blkk"
     assert manifest["package_versions"]["papermill"]
     assert manifest["summary"] == {"tasks": 4, "ok": 2, "failed": 2, "timeout": 0}

@@ -386,16 +386,17 @@ def test_dask_local_cluster_runs_the_same_tasks(tmp_path):
 
 
 def test_national_models_fitted_once_and_passed_to_notebooks_that_ask(tmp_path, counting_runner, monkeypatch):
-    from evaluation import fit
+    from evaluation import national
 
     fits = []
 
-    def fake_fit_all(data_dir, fit_dir, names=None):
-        fits.append((Path(data_dir), Path(fit_dir)))
-        Path(fit_dir).mkdir(parents=True, exist_ok=True)
-        return {"risk": Path(fit_dir) / "risk-abc.pkl"}
+    def fake_ensure(data_dir, root, hashes=None):
+        fit_dir = Path(root) / "abc"
+        fits.append((Path(data_dir), fit_dir))
+        fit_dir.mkdir(parents=True, exist_ok=True)
+        return fit_dir, True
 
-    monkeypatch.setattr(fit, "fit_all", fake_fit_all)
+    monkeypatch.setattr(national, "ensure", fake_ensure)
     seen = []
     fake = runner_mod.execute_task
     monkeypatch.setattr(runner_mod, "execute_task", lambda task, options: seen.append(dict(task.parameters)) or fake(task, options))
@@ -414,11 +415,36 @@ def test_national_models_fitted_once_and_passed_to_notebooks_that_ask(tmp_path, 
     first = run_report([with_fit, plain], ["33", "34"], {"data_dir": str(data)}, out, "r", progress=False)
     assert len(fits) == 1 and fits[0][0] == data.resolve()
     fit_dir = fits[0][1]
-    assert fit_dir.parent == out / "_fit"
+    assert fit_dir.parent.parent == out / "_fit"
     assert [p.get("fit_dir") for p in seen] == [str(fit_dir), None, str(fit_dir), None]
-    assert first.manifest["execution"]["national_fit"]["models"] == {"risk": "risk-abc.pkl"}
+    record = first.manifest["execution"]["national_fit"]
+    assert record["fitted"] is True and record["dir"] == str(fit_dir.relative_to(out))
     # the fit folder is not an input: a rerun reuses everything and fits nothing
     fits.clear(), seen.clear()
     second = run_report([with_fit, plain], ["33", "34"], {"data_dir": str(data)}, out, "r", progress=False)
     assert fits == [] and seen == [] and all(t.reused for t in second.tasks)
     assert second.manifest["execution"]["national_fit"] is None
+
+
+def test_a_failed_national_fit_fails_the_notebooks_that_need_it_and_only_those(tmp_path, counting_runner, monkeypatch):
+    from evaluation import national
+
+    def broken(data_dir, root, hashes=None):
+        raise RuntimeError("planted: the risk model did not converge")
+
+    monkeypatch.setattr(national, "ensure", broken)
+    nb_dir = tmp_path / "nbs"
+    nb_dir.mkdir()
+    with_fit = notebook(nb_dir / "with_fit.ipynb", "print(1)")
+    nb = nbformat.read(with_fit, as_version=4)
+    nb.cells[1].source += '\nfit_dir: str = ""  # folder of national models'
+    nbformat.write(nb, with_fit)
+    plain = notebook(nb_dir / "plain.ipynb", "print(2)")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "centers.csv").write_text("center_id\nC1\n")
+    result = run_report([with_fit, plain], ["33"], {"data_dir": str(data)}, tmp_path / "reports", "r", progress=False)
+    status = {Path(t.notebook).stem: t for t in result.tasks}
+    assert status["with_fit"].status == "failed" and "planted: the risk model did not converge" in status["with_fit"].error
+    assert status["plain"].status == "ok"
+    assert "did not converge" in result.manifest["execution"]["national_fit"]["error"]

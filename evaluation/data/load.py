@@ -15,10 +15,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..hashing import DATA_SUFFIXES
+from .regions import NATIONAL, in_region
 from .errors import MAX_EXAMPLES, DataValidationError, Problem, ValidationReport
 from .schema import IDENTIFIER_PATTERNS, TABLES, YEAR_MAX, YEAR_MIN, Column, Table
 
-SUFFIXES = (".csv", ".parquet", ".xlsx")
 REGENCY_CODE = re.compile(r"^\d{2}\.\d{2}$")
 PROVINCE_CODE = re.compile(r"^\d{2}$")
 TRUE_WORDS = {"1", "true", "t", "yes", "y", "ya"}
@@ -68,31 +69,27 @@ class Dataset:
 
     def for_region(self, region: str) -> "Dataset":
         """The slice of every table that lies in a province ("33"), regency ("33.26") or "ID"."""
-        if region == "ID":
+        if region == NATIONAL:
             return self
-        centers = self.centers[_in_region(self.centers["regency_code"], region)]
+        centers = self.centers[in_region(self.centers["regency_code"], region)]
         tables = {
             "centers": centers,
             "center_years": self.center_years[self.center_years["center_id"].isin(centers["center_id"])],
-            "regency_years": self.regency_years[_in_region(self.regency_years["regency_code"], region)],
+            "regency_years": self.regency_years[in_region(self.regency_years["regency_code"], region)],
         }
         if self.trainees is not None:
-            tables["trainees"] = self.trainees[_in_region(self.trainees["regency_code"], region)]
+            tables["trainees"] = self.trainees[in_region(self.trainees["regency_code"], region)]
         tables = {k: v.reset_index(drop=True) for k, v in tables.items()}
         return Dataset(self.data_dir, tables, self.files, self.report)
 
 
-def _in_region(codes: pd.Series, region: str) -> pd.Series:
-    from ..config import in_region
-
-    return in_region(codes, region)
 
 
 # ---------------------------------------------------------------------------------- reading
 
 
 def find_file(data_dir: Path, name: str) -> Path | None:
-    for suffix in SUFFIXES:
+    for suffix in DATA_SUFFIXES:
         path = data_dir / f"{name}{suffix}"
         if path.exists():
             return path

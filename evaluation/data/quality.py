@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from .load import Dataset
@@ -75,3 +77,54 @@ def summary_text(ds: Dataset) -> str:
     if not shares.empty:
         lines += ["", "Independence stage (% of operating centers):", shares.tail(3).to_string(index=False)]
     return "\n".join(lines)
+
+
+@dataclass
+class DataCheck:
+    """The data folder checked against the contract: the tables and every problem found."""
+
+    dataset: Dataset | None
+    report: object  # errors.ValidationReport
+
+    def table(self, language: str = "en"):
+        """Every problem with file, column and lines; or a sentence saying there is none."""
+        from ..text import t
+
+        problems = self.report.to_frame()
+        if len(problems):
+            return problems
+        from IPython.display import Markdown
+
+        return Markdown(t("quality.no_problems", language))
+
+    def counts_text(self, language: str = "en") -> str:
+        from ..text import t
+
+        return t("quality.counts", language, errors=len(self.report.errors), warnings=len(self.report.warnings))
+
+    def metrics(self) -> dict:
+        return {"errors": len(self.report.errors), "warnings": len(self.report.warnings)}
+
+
+def check(data_dir) -> DataCheck:
+    """Validate ``data_dir`` (see :func:`evaluation.data.load.validate`)."""
+    from .load import validate
+
+    dataset, report = validate(data_dir)
+    return DataCheck(dataset=dataset, report=report)
+
+
+def coverage_table(ds: Dataset, local: Dataset, language: str = "en") -> pd.DataFrame:
+    """The counts a reviewer checks first, nationally and for the region."""
+    from ..text import t
+
+    table = pd.DataFrame({t("word.national", language): coverage(ds), t("word.this_region", language): coverage(local)})
+    table.index = [t(f"coverage.{k}", language) for k in table.index]
+    return table
+
+
+def metrics(data_check: DataCheck, local: Dataset) -> dict:
+    """What the data-quality page publishes (stage shares in per cent: ``*_pct``)."""
+    shares = stage_shares(local)
+    return {**data_check.metrics(), **{f"region_{k}": v for k, v in coverage(local).items()},
+            "mandiri_pct_last_year": float(shares["mandiri"].iloc[-1]) if len(shares) else None}

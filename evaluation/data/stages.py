@@ -17,8 +17,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-STAGE_ORDER = ("tumbuh", "berkembang", "mandiri")
-
 
 @dataclass(frozen=True)
 class StageThresholds:

@@ -28,6 +28,7 @@ import pandas as pd
 from evaluation.config import REFERENCE_DIR
 from evaluation.data.reference import load_regencies, load_tpt_national, load_tpt_province, load_umk_jateng
 from evaluation.data.stages import StageThresholds, derive_stage
+from evaluation.data.schema import STAGES
 
 DEFAULT_SEED = 20260101
 
@@ -457,7 +458,7 @@ def _make_center_years(c: pd.DataFrame, rngs, model: CenterModel):
         "accredited": accredited,
         "alumni_database": alumni_db,
         "incubator": incubator,
-        "stage": np.asarray(["tumbuh", "berkembang", "mandiri"], dtype=object)[stage_num],
+        "stage": np.asarray(STAGES, dtype=object)[stage_num],
     })
     derived = derive_stage(cy, thr)
     if not (derived.to_numpy() == cy["stage"].to_numpy()).all():  # pragma: no cover - generator invariant

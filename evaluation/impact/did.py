@@ -29,6 +29,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from ..formatting import Z975, plain
+
 __all__ = [
     "DidInputError",
     "AttGtResult",
@@ -48,7 +50,6 @@ _AGGREGATIONS = {"simple": "simple", "event": "event", "dynamic": "event",
 _SE_FLOOR = np.sqrt(np.finfo(float).eps) * 10
 _TRIM_LEVEL = 0.995  # DRDID default: controls with a propensity score above this are dropped
 _PS_CAP = 1 - 1e-6   # DRDID: avoid dividing by zero in p / (1 - p)
-_Z975 = NormalDist().inv_cdf(0.975)
 # Rows of influence-function work done at a time (bounds peak memory on large panels).
 _BLOCK_ELEMENTS = 1 << 18
 
@@ -60,7 +61,7 @@ BLAS_THREADS: int | None = 1
 _blas_controller = None
 
 
-def _blas_limited(fn):
+def blas_limited(fn):
     """Run ``fn`` with BLAS limited to ``BLAS_THREADS`` (via threadpoolctl, if installed)."""
 
     @functools.wraps(fn)
@@ -186,11 +187,11 @@ class AttGtResult:
         return pd.DataFrame({
             "cohort": self.cohort, "time": self.time, "att": self.att, "se": se,
             "base_period": self.base_period, "post": self.post,
-            "ci_lower": self.att - _Z975 * se, "ci_upper": self.att + _Z975 * se,
+            "ci_low": self.att - Z975 * se, "ci_high": self.att + Z975 * se,
         })
 
     # -- aggregation, tests, bootstrap ----------------------------------------------------
-    @_blas_limited
+    @blas_limited
     def aggregate(self, kind: str = "simple", *, min_e: float = -np.inf, max_e: float = np.inf,
                   balance_e: int | None = None) -> "AggregateResult":
         """Aggregate the ATT(g, t) into one summary (R ``aggte``).
@@ -206,7 +207,7 @@ class AttGtResult:
         return _aggregate(self, _AGGREGATIONS[kind], min_e=min_e, max_e=max_e,
                           balance_e=balance_e)
 
-    @_blas_limited
+    @blas_limited
     def pretest(self) -> WaldTest:
         """Wald test of the pre-treatment ATT(g, t) (analytical covariance, as in R)."""
         pre = np.flatnonzero(self.time < self.cohort - self.anticipation)
@@ -224,7 +225,7 @@ class AttGtResult:
 
         return WaldTest(statistic=stat, df=int(pre.size), p_value=float(chdtrc(pre.size, stat)))
 
-    @_blas_limited
+    @blas_limited
     def bootstrap(self, iterations: int = 999, seed: int | None = None,
                   alpha: float = 0.05) -> BootstrapResult:
         """Multiplier bootstrap (Rademacher weights, R ``did::mboot``).
@@ -261,7 +262,7 @@ class AttGtResult:
             _draw_estimates(a, self.time[k], self.att[k], se[k],
                             None if boot is None else boot.crit_value * boot.se[k],
                             self.post[k], legend=False)
-            a.set_title(f"Cohort first treated in {_fmt(g)}", fontsize=9, loc="left")
+            a.set_title(f"Cohort first treated in {plain(g)}", fontsize=9, loc="left")
         axes[-1].set_xlabel("Year")
         handles = {}
         for a in axes:
@@ -296,14 +297,15 @@ class AggregateResult:
         return (f"AggregateResult(kind={self.kind!r}, att={self.att:.6g}, se={self.se:.6g}, "
                 f"elements={len(self.elements)})")
 
-    def conf_int(self, alpha: float = 0.05) -> tuple[float, float]:
-        z = NormalDist().inv_cdf(1 - alpha / 2)
+    def conf_int(self, level: float = 0.95) -> tuple[float, float]:
+        """Normal interval of the overall effect at ``level`` (0.95: 95%)."""
+        z = NormalDist().inv_cdf(0.5 + level / 2)
         return self.att - z * self.se, self.att + z * self.se
 
     def overall(self) -> pd.DataFrame:
         lo, hi = self.conf_int()
         return pd.DataFrame({"aggregation": [self.kind], "att": [self.att], "se": [self.se],
-                             "ci_lower": [lo], "ci_upper": [hi]})
+                             "ci_low": [lo], "ci_high": [hi]})
 
     def summary(self) -> pd.DataFrame:
         """Elements (event_time | cohort | time, att, se); the overall row for ``simple``."""
@@ -311,11 +313,11 @@ class AggregateResult:
             return self.overall()
         return pd.DataFrame({
             self.element_label: self.elements, "att": self.element_att, "se": self.element_se,
-            "ci_lower": self.element_att - _Z975 * self.element_se,
-            "ci_upper": self.element_att + _Z975 * self.element_se,
+            "ci_low": self.element_att - Z975 * self.element_se,
+            "ci_high": self.element_att + Z975 * self.element_se,
         })
 
-    @_blas_limited
+    @blas_limited
     def bootstrap(self, iterations: int = 999, seed: int | None = None,
                   alpha: float = 0.05) -> BootstrapResult:
         """Multiplier bootstrap of the elements and the overall effect.
@@ -369,10 +371,6 @@ class AggregateResult:
         return fig
 
 
-def _fmt(x) -> str:
-    x = float(x)
-    return str(int(x)) if x.is_integer() else f"{x:g}"
-
 
 def _draw_estimates(ax, x, att, se, half_uniform, post, legend=True):
     from matplotlib.ticker import MaxNLocator
@@ -386,7 +384,7 @@ def _draw_estimates(ax, x, att, se, half_uniform, post, legend=True):
         if half_uniform is not None:
             ax.vlines(x[mask], att[mask] - half_uniform[mask], att[mask] + half_uniform[mask],
                       color=colour, alpha=0.35, lw=6, label=f"{label}: uniform 95% band")
-        ax.errorbar(x[mask], att[mask], yerr=_Z975 * se[mask], fmt="o", color=colour,
+        ax.errorbar(x[mask], att[mask], yerr=Z975 * se[mask], fmt="o", color=colour,
                     capsize=3, ms=4, label=f"{label}: estimate, pointwise 95% CI")
     if legend:
         ax.legend(fontsize=7, loc="best", frameon=False)
@@ -507,7 +505,7 @@ def _unit_constant(wide: np.ndarray, name: str, unit_ids: np.ndarray) -> np.ndar
     return first
 
 
-def _build_panel(df, outcome, time, unit, cohort, covariates, weights, cluster) -> _Panel:
+def build_panel(df, outcome, time, unit, cohort, covariates, weights, cluster) -> _Panel:
     if not isinstance(df, pd.DataFrame):
         raise DidInputError("att_gt needs a pandas DataFrame in long format (one row per unit "
                             "and year).")
@@ -611,7 +609,7 @@ def _prepare_cohorts(p: _Panel, control_group: str, anticipation: float) -> _Pan
     keep = ~early
     if early.any():
         warnings.warn(f"Dropped {early.sum()} unit(s) already treated in the first period "
-                      f"{_fmt(periods[0])} (no pre-treatment year to compare with).",
+                      f"{plain(periods[0])} (no pre-treatment year to compare with).",
                       stacklevel=4)
     sub = _subset(p, keep, g[keep])
     if not (sub.cohort == 0).any():
@@ -672,7 +670,7 @@ def _cells(cohorts, periods, anticipation, base_period):
     return rows
 
 
-@_blas_limited
+@blas_limited
 def att_gt(df: pd.DataFrame, outcome: str, time: str, unit: str, cohort: str,
            covariates: Sequence[str] = (), control_group: str = "never_treated",
            method: str = "dr", anticipation: float = 0, weights: str | None = None,
@@ -706,7 +704,7 @@ def att_gt(df: pd.DataFrame, outcome: str, time: str, unit: str, cohort: str,
         raise ValueError("anticipation must be >= 0.")
     covariates = tuple([covariates] if isinstance(covariates, str) else covariates)
 
-    panel = _build_panel(df, outcome, time, unit, cohort, covariates, weights, cluster)
+    panel = build_panel(df, outcome, time, unit, cohort, covariates, weights, cluster)
     panel = _prepare_cohorts(panel, control, anticipation)
     periods = panel.periods
     cohorts = np.unique(panel.cohort[panel.cohort > 0])
@@ -757,7 +755,7 @@ def _check_cells(panel, ucode, ctrl_tab, cg, tvals, control):
     if bad.size:
         k = bad[0]
         raise DidInputError(
-            f"Cohort {_fmt(cg[k])} has no comparison units left in year {_fmt(tvals[k])} "
+            f"Cohort {plain(cg[k])} has no comparison units left in year {plain(tvals[k])} "
             f"(control group {control!r}: no such units with positive weight). "
             f"{bad.size} cell(s) are affected.")
 
@@ -849,7 +847,7 @@ def _cells_covariates(panel, ucode, ti, bi, treat_tab, ctrl_tab, method, cg, per
         if np.linalg.matrix_rank(gram_controls) < x.shape[1]:
             raise DidInputError(
                 f"The covariates are collinear (or constant) among the units compared for "
-                f"cohort {_fmt(cg[k0])} in year {_fmt(periods[ti[k0]])}; drop or combine "
+                f"cohort {plain(cg[k0])} in year {plain(periods[ti[k0]])}; drop or combine "
                 "covariates.")
         ps = None
         if method in ("dr", "ipw"):
@@ -857,7 +855,7 @@ def _cells_covariates(panel, ucode, ti, bi, treat_tab, ctrl_tab, method, cg, per
             not_converged += not ok
             if np.max(ps) >= 0.999:
                 raise DidInputError(
-                    f"Overlap fails for cohort {_fmt(cg[k0])} (year {_fmt(periods[ti[k0]])}): "
+                    f"Overlap fails for cohort {plain(cg[k0])} (year {plain(periods[ti[k0]])}): "
                     "some propensity scores reach 0.999, so the covariates almost perfectly "
                     "separate treated and comparison units. Use fewer or coarser covariates.")
         yr = y[rows]

@@ -25,6 +25,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..data.regions import NATIONAL
+from ..formatting import Z975
+from ..formatting import effect as format_effect
 from . import placebo as _placebo
 from . import within as _within
 from .did import AggregateResult, AttGtResult, att_gt
@@ -35,7 +38,6 @@ OUTCOMES = {
     "unemployment_rate": "Open unemployment rate (TPT, pp)",
     "log_mean_wage": "Log mean monthly wage",
 }
-NATIONAL = "ID"
 
 #: Fewest treated regencies, and fewest comparison regencies in every cell, for analytic
 #: (influence-function) intervals in a region; otherwise placebo regencies. Chosen in
@@ -67,12 +69,6 @@ def regency_panel(centers: pd.DataFrame, regency_years: pd.DataFrame, center_yea
         panel["trainees_completed"] = panel["trainees_completed"].fillna(0).astype(int)
         panel["trainees_per_10k_lf"] = panel["trainees_completed"] / panel["labour_force"] * 1e4
     return panel.sort_values(["regency_code", "year"]).reset_index(drop=True)
-
-
-def in_region(panel: pd.DataFrame, region: str) -> pd.Series:
-    from ..config import in_region as codes_in_region
-
-    return codes_in_region(panel["regency_code"], region)
 
 
 # ---------------------------------------------------------------------------------------
@@ -412,7 +408,7 @@ def estimate(panel: pd.DataFrame, outcome: str, region: str = NATIONAL, *, min_c
         V = fit.vcov(A, B)
         se = np.sqrt(np.clip(np.diag(V), 0, None))
         sim = fit.multiplier_draws(A, B, draws=draws, seed=seed)
-        lo, hi = est - _within.Z975 * se, est + _within.Z975 * se
+        lo, hi = est - Z975 * se, est + Z975 * se
         p = 2 * (1 - _norm_cdf(np.abs(est / np.where(se > 0, se, np.nan))))
         label_method = f"analytic, clustered by {cl_choice}"
         pools = {}
@@ -509,16 +505,7 @@ def plot_trajectory(traj: pd.DataFrame, outcome: str, title: str = "", p_value: 
     return fig
 
 
-def format_effect(outcome: str, value: float, signed: bool = True) -> str:
-    """An effect in the outcome's units: percentage points of TPT, per cent of the wage."""
-    if value is None or not np.isfinite(value):
-        return "–"
-    if outcome == "log_mean_wage":
-        return f"{100 * value:+.1f}%" if signed else f"{100 * value:.1f}%"
-    return f"{value:+.2f} pp" if signed else f"{value:.2f} pp"
-
-
-def describe(result: RegionalImpact, name: str | None = None) -> str:
+def describe(result: RegionalImpact, name: str | None = None, language: str = "en") -> str:
     """What a reviewer should read about one estimate, in plain words (Markdown)."""
     label = OUTCOMES[result.outcome]
     where = name or result.region
@@ -665,7 +652,7 @@ class AcrossProvinces:
 
     def summary(self) -> pd.DataFrame:
         lo, hi = self.simple.conf_int()
-        z = _within.Z975
+        z = Z975
         return pd.DataFrame(
             [
                 {"estimator": "Callaway-Sant'Anna (simple ATT)", "estimate": self.simple.att, "se": self.simple.se, "ci_low": lo, "ci_high": hi},
@@ -734,6 +721,8 @@ CONTROL_GROUPS = ("never_treated", "not_yet_treated")
 def national_estimates(panel: pd.DataFrame) -> dict[str, dict]:
     """Every outcome nationally: within provinces (what the regional pages use) and across
     the country for both comparison groups (the R ``did`` reference); fitted once per run."""
+    from ..fitlog import record as record_fit
+    record_fit("national_estimates")
     out: dict[str, dict] = {"within_province": {}}
     for o in OUTCOMES:
         out["within_province"][o] = estimate(panel, o, NATIONAL)
@@ -747,7 +736,7 @@ def truth_check(impact, truth_att_gt: pd.DataFrame) -> pd.DataFrame:
     col = {"unemployment_rate": "att_unemployment_rate", "log_mean_wage": "att_log_mean_wage"}[impact.outcome]
     est = impact.att.summary().rename(columns={"time": "year"})
     merged = est.merge(truth_att_gt[["cohort", "year", col]], on=["cohort", "year"], how="left").rename(columns={col: "truth"})
-    merged["covered"] = (merged["truth"] - merged["att"]).abs() <= _within.Z975 * merged["se"]
+    merged["covered"] = (merged["truth"] - merged["att"]).abs() <= Z975 * merged["se"]
     return merged
 
 
@@ -788,14 +777,21 @@ def _in(code: str, region: str) -> bool:
 # ---------------------------------------------------------------------------------------
 
 
-def estimate_region(panel: pd.DataFrame, region: str, national: dict | None = None, **options) -> dict[str, RegionalImpact]:
-    """Both outcomes for a region; the national results are reused for ``"ID"``."""
-    if region == NATIONAL and national is not None and not options:
-        return dict(national["within_province"])
+def estimate_region(panel: pd.DataFrame, region: str, national=None, **options) -> dict[str, RegionalImpact]:
+    """Both outcomes for a region; for ``"ID"`` with default options, the national stage's
+    within-province results (``national``: :class:`evaluation.national.ImpactFits`) are reused."""
+    defaults = {"min_controls": _within.MIN_CONTROLS, "min_treated": MIN_TREATED}
+    if region == NATIONAL and national is not None and all(options.get(k, v) == v for k, v in defaults.items()):
+        return dict(national.within)
     return {o: estimate(panel, o, region, **options) for o in OUTCOMES}
 
 
-def summary_table(results: dict[str, RegionalImpact]) -> pd.DataFrame:
+def describe_all(results: dict[str, RegionalImpact], name: str, language: str = "en") -> str:
+    """:func:`describe` of every outcome, one paragraph each (Markdown)."""
+    return "\n\n".join(describe(r, name, language) for r in results.values())
+
+
+def summary_table(results: dict[str, RegionalImpact], language: str = "en") -> pd.DataFrame:
     """One row per outcome: estimate, interval, p-value, inference, MDE, pre-test, breakdown."""
     rows = []
     for o, r in results.items():
@@ -821,7 +817,7 @@ def summary_table(results: dict[str, RegionalImpact]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def across_table(results: dict[str, AcrossProvinces]) -> pd.DataFrame:
+def across_table(results: dict[str, AcrossProvinces], language: str = "en") -> pd.DataFrame:
     """The across-country reference design: Callaway-Sant'Anna, TWFE, their contrast, pre-test."""
     rows = []
     for o, r in results.items():
@@ -835,7 +831,7 @@ def across_table(results: dict[str, AcrossProvinces]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def plot_region(results: dict[str, RegionalImpact], name: str):
+def plot_region(results: dict[str, RegionalImpact], name: str, language: str = "en"):
     """Event studies (or a regency's trajectories) side by side; None if nothing is estimated."""
     import matplotlib.pyplot as plt
 
@@ -859,7 +855,7 @@ def plot_sensitivity(results: dict[str, RegionalImpact], outcome: str = "unemplo
     return r.sensitivity.plot()
 
 
-def why_no_figure(results: dict[str, RegionalImpact], what: str = "estimate") -> str:
+def why_no_figure(results: dict[str, RegionalImpact], what: str = "estimate", language: str = "en") -> str:
     """The reason shown where a figure cannot be drawn."""
     for r in results.values():
         if not r.estimated:
@@ -870,7 +866,7 @@ def why_no_figure(results: dict[str, RegionalImpact], what: str = "estimate") ->
 
 
 def sensitivity_table(results: dict[str, RegionalImpact], outcome: str = "unemployment_rate",
-                      points: int = 5) -> pd.DataFrame | None:
+                      points: int = 5, language: str = "en") -> pd.DataFrame | None:
     """The bounds of one outcome in a readable size: every M-bar value of the relative
     magnitudes, and ``points`` values of M spread over the smoothness grid."""
     r = results.get(outcome)
@@ -905,20 +901,38 @@ def truth_table(results: dict[str, RegionalImpact], regency_effects: pd.DataFram
     return pd.DataFrame(rows)
 
 
+def planted_truth_table(results: dict[str, RegionalImpact], data_dir, panel: pd.DataFrame, language: str = "en"):
+    """:func:`truth_table` against the sample's ``truth/regency_effects.csv``; for real data,
+    the sentence saying there is no planted truth."""
+    from pathlib import Path
+
+    path = Path(data_dir) / "truth" / "regency_effects.csv"
+    if not path.exists():
+        from IPython.display import Markdown
+
+        from ..text import t
+
+        return Markdown(t("truth.none", language))
+    return truth_table(results, pd.read_csv(path, dtype={"regency_code": str}), panel)
+
+
 def metrics(results: dict[str, RegionalImpact], prefix: str) -> dict:
     return {f"{prefix}_{k}": v for r in results.values() for k, v in r.metrics().items()}
 
 
-def short(result: RegionalImpact) -> str:
-    """One line: the estimate with its interval, or why there is none."""
+def short(result: RegionalImpact, language: str = "en") -> str:
+    """One line: the estimate with its interval, or that there is none."""
+    from ..text import t
+
     o = result.outcome
     if not result.estimated:
-        return "not estimated"
+        return t("headline.not_identified", language)
     lo, hi = result.simple.conf_int()
-    return f"{format_effect(o, result.simple.estimate)} (95% interval {format_effect(o, lo)} to {format_effect(o, hi)})"
+    return t("impact.short", language, estimate=format_effect(o, result.simple.estimate), lo=format_effect(o, lo),
+             hi=format_effect(o, hi))
 
 
-def headline_text(national: RegionalImpact, local: RegionalImpact | None, name: str) -> str:
+def headline_text(national: RegionalImpact, local: RegionalImpact | None, name: str, language: str = "en") -> str:
     """The labour-market paragraph of the regional summary (notebook 00), in plain words."""
     o = national.outcome
     label = "open unemployment (TPT)" if o == "unemployment_rate" else "the mean wage"

@@ -22,9 +22,12 @@ Defaults, and why
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
+from ..formatting import rupiah
 from .trainees import lee_bounds, response_probabilities, training_effect
 
 #: Characteristics of the person measured before training.
@@ -47,10 +50,6 @@ METHODS = ("naive", "ols", "ra", "ipw", "match", "aipw")
 ISLAND_GROUPS = {"1": "sumatera", "2": "sumatera", "3": "jawa", "5": "bali_nusa_tenggara", "6": "kalimantan",
                  "7": "sulawesi", "8": "maluku_papua", "9": "maluku_papua"}
 #: Said above every subgroup table: the rows are not effects *of* the group.
-SUBGROUP_NOTE = ("Each row describes the trainees of this group against the whole comparison sample: the effect "
-                 "of training on them. It is not the effect of the group (a host type or vocation) itself; groups "
-                 "differ in who trains there and where.")
-
 
 def estimation_frame(trainees: pd.DataFrame, centers: pd.DataFrame, regency_years: pd.DataFrame | None = None,
                      center_years: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -208,7 +207,7 @@ def by_group(df: pd.DataFrame, outcome: str, group: str, method: str = "aipw", m
              region: str = "island") -> pd.DataFrame:
     """Effect of training on the trainees of each vocation or host type, against the whole comparison sample.
 
-    Each row describes the trainees of a group (:data:`SUBGROUP_NOTE`), not an effect of the
+    Each row describes the trainees of a group (see :func:`subgroup_note`), not an effect of the
     group. Groups with fewer than ``min_treated`` trainees are not estimated, nor groups the
     estimator refuses (the reason is in the ``note`` column).
     """
@@ -238,7 +237,6 @@ def by_group(df: pd.DataFrame, outcome: str, group: str, method: str = "aipw", m
         rows.append(row)
     table = pd.DataFrame(rows).sort_values("trainees", ascending=False).reset_index(drop=True)
     table = table.rename(columns={group: f"{group} (trainees of)"})
-    table.attrs["note"] = SUBGROUP_NOTE
     return table
 
 
@@ -276,11 +274,13 @@ def national_effects(trainees: pd.DataFrame, centers: pd.DataFrame, regency_year
                      center_years: pd.DataFrame | None = None, min_treated: int = 10) -> dict:
     """Every method for both outcomes, non-response checks, the dip check and subgroups, nationally.
 
-    Fitted once per report run (``evaluation.fit``); subgroups are estimated down to
+    Fitted once per report run (:mod:`evaluation.national`); subgroups are estimated down to
     ``min_treated`` trainees and a notebook hides those below its own minimum (:func:`at_least`).
     Pass ``regency_years`` (UMK, unemployment) and ``center_years`` (response model) whenever
     the data have them.
     """
+    from ..fitlog import record as record_fit
+    record_fit("national_effects")
     frame = estimation_frame(trainees, centers, regency_years, center_years)
     results = {out: effects(frame, out) for out in OUTCOMES}
     # Blank outcomes come together (non-response blanks both), so one response model serves
@@ -288,17 +288,46 @@ def national_effects(trainees: pd.DataFrame, centers: pd.DataFrame, regency_year
     frame[RESPONSE_PROBABILITY] = response_probabilities(frame, "income_after_idr", "trained", covariates(frame),
                                                          weights="weight",
                                                          response_covariates=_response_covariates(frame))
-    return {
-        "effects": results,
-        "response_probability": pd.Series(frame[RESPONSE_PROBABILITY].to_numpy(), index=frame["person_id"].to_numpy()),
-        "se_by_regency": {out: _headline_se_by_regency(frame, out) for out in OUTCOMES},
-        "nonresponse": {out: nonresponse_check(frame, out) for out in OUTCOMES},
-        "before_after": before_after(frame),
-        "covariates": covariates(frame),
-        "propensity_terms": propensity_terms(frame),
-        "by_vocation": by_group(frame, "income_after_idr", "vocation", min_treated=min_treated),
-        "by_host_type": by_group(frame, "income_after_idr", "host_type", min_treated=min_treated),
-    }
+    return NationalTraineeEffects(
+        effects=results,
+        response_probability=pd.Series(frame[RESPONSE_PROBABILITY].to_numpy(), index=frame["person_id"].to_numpy()),
+        se_by_regency={out: _headline_se_by_regency(frame, out) for out in OUTCOMES},
+        nonresponse={out: nonresponse_check(frame, out) for out in OUTCOMES},
+        before_after=before_after(frame),
+        covariates=covariates(frame),
+        propensity_terms=propensity_terms(frame),
+        by_vocation=by_group(frame, "income_after_idr", "vocation", min_treated=min_treated),
+        by_host_type=by_group(frame, "income_after_idr", "host_type", min_treated=min_treated),
+    )
+
+
+@dataclass
+class NationalTraineeEffects:
+    """The national trainee estimates of a run (see :func:`national_effects`).
+
+    ``effects[outcome][method]`` are :class:`TrainingEffect` results; :meth:`headline` is
+    the doubly robust, response-weighted one. Reads like a mapping too (``fitted["effects"]``)
+    for the table helpers of this module.
+    """
+
+    effects: dict
+    response_probability: pd.Series
+    se_by_regency: dict
+    nonresponse: dict
+    before_after: dict
+    covariates: list
+    propensity_terms: list
+    by_vocation: pd.DataFrame
+    by_host_type: pd.DataFrame
+
+    def headline(self, outcome: str = "income_after_idr"):
+        return self.effects[outcome]["aipw"]
+
+    def __getitem__(self, key: str):
+        return getattr(self, key)
+
+    def get(self, key: str, default=None):
+        return getattr(self, key, default)
 
 
 def _headline_se_by_regency(df: pd.DataFrame, outcome: str) -> float:
@@ -521,6 +550,8 @@ def nsw_benchmark(methods=METHODS) -> pd.DataFrame:
     On the same trainees, a randomised control group gives $1,794; an observational comparison
     from a labour-force survey must get close to it. It is the easy case (see notebook 04).
     """
+    from ..fitlog import record as record_fit
+    record_fit("nsw_benchmark")
     from ..config import REFERENCE_DIR
     from .trainees import NSW_COVARIATES, NSW_PROPENSITY_TERMS
 
@@ -533,3 +564,107 @@ def nsw_benchmark(methods=METHODS) -> pd.DataFrame:
         rows.append({"method": m, "estimate_usd": round(r.estimate), "se": round(r.se), "ci_low": round(lo), "ci_high": round(hi),
                      "gap_to_experiment": round(r.estimate - NSW_EXPERIMENTAL_ATT), "warnings": len(r.warnings)})
     return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# Page pieces (notebook 04 calls these; each is one cell)
+# ---------------------------------------------------------------------------------------
+
+
+class NoTraineeData(ValueError):
+    """The data folder has no trainee table, so trainee effects cannot be estimated."""
+
+
+def national_for_page(national) -> NationalTraineeEffects:
+    """The run's national trainee effects; a clear error when the data have no trainee table."""
+    if national.trainees is None:
+        raise NoTraineeData("this data folder has no trainee table: trainee effects cannot be estimated")
+    return national.trainees
+
+
+def regional_frame(dataset, region: str) -> pd.DataFrame:
+    """The region's trainees and comparison persons, ready for estimation."""
+    if dataset.trainees is None:
+        raise NoTraineeData("this data folder has no trainee table: trainee effects cannot be estimated")
+    return estimation_frame(dataset.for_region(region).trainees, dataset.centers, dataset.regency_years,
+                            dataset.center_years)
+
+
+def _responding(local: pd.DataFrame) -> int:
+    return int(local.loc[local["trained"] == 1, "income_after_idr"].notna().sum())
+
+
+def sample_text(name: str, local: pd.DataFrame, language: str = "en") -> str:
+    """Who the region's data hold: trainees, respondents, comparison persons (small counts suppressed)."""
+    from ..text import t
+
+    return t("trainees.sample", language, name=name, trainees=count_text(local["trained"].sum()),
+             answered=count_text(_responding(local)), comparison=count_text((local["trained"] == 0).sum()))
+
+
+def headline_lines(results_by_outcome: dict, language: str = "en") -> str:
+    """One line per outcome: the doubly robust estimate with its interval, and its warnings."""
+    from ..text import t
+
+    lines = []
+    for out, results in results_by_outcome.items():
+        head = results["aipw"]
+        lo, hi = head.conf_int()
+        if out == "income_after_idr":
+            line = t("trainees.headline_income", language, estimate=rupiah(head.estimate), lo=rupiah(lo), hi=rupiah(hi))
+        else:
+            line = t("trainees.headline_share", language, outcome=t(f"outcome.{out}", language),
+                     estimate=f"{100 * head.estimate:+.1f}", lo=f"{100 * lo:+.1f}", hi=f"{100 * hi:+.1f}")
+        lines.append(line)
+        lines += ["  " + t("word.warning", language) + ": " + w for w in head.warnings]
+    return "\n".join(lines)
+
+
+def subgroup_note(table: pd.DataFrame, language: str = "en") -> str:
+    """How to read a subgroup table (rows describe groups of trainees, not effects of the group)."""
+    from ..text import t
+
+    return t("trainees.subgroup_note", language)
+
+
+def subgroup_table(table: pd.DataFrame, min_trainees: int) -> pd.DataFrame:
+    """A subgroup table as published: small groups not estimated, counts below the cell size suppressed."""
+    from ..report.privacy import suppress_small_cells
+
+    return suppress_small_cells(at_least(table, min_trainees).round(0), ["trainees", "respondents"])
+
+
+def regional_effects(local: pd.DataFrame, fitted: NationalTraineeEffects, min_trainees: int) -> dict:
+    """The region's naive and doubly robust estimates, or nothing when it has too few people."""
+    if _responding(local) < min_trainees or int((local["trained"] == 0).sum()) < min_trainees:
+        return {}
+    return {out: effects(local, out, methods=("naive", "aipw"), national=fitted) for out in OUTCOMES}
+
+
+def regional_table(local_results: dict, min_trainees: int, language: str = "en"):
+    """The region's estimates as a table, or the sentence saying why there are none."""
+    from IPython.display import Markdown
+
+    from ..report.privacy import suppress_small_cells
+    from ..text import t
+
+    if not local_results:
+        return Markdown(t("trainees.region_too_small", language, n=min_trainees))
+    return suppress_small_cells(results_table(local_results).round(3), ["n_treated", "n_control"])
+
+
+def page_metrics(local: pd.DataFrame, fitted: NationalTraineeEffects, local_results: dict) -> dict:
+    """What the trainee page publishes: national and regional doubly robust estimates."""
+    return {"trainees_region": int(local["trained"].sum()), **metrics("national", fitted.effects),
+            **metrics("region", local_results)}
+
+
+def truth_table(results: dict, truth: pd.DataFrame | None, language: str = "en"):
+    """:func:`truth_check` on the synthetic sample; for real data, the sentence saying there is no truth."""
+    if truth is None:
+        from IPython.display import Markdown
+
+        from ..text import t
+
+        return Markdown(t("truth.none", language))
+    return truth_check(results, truth).round(2)

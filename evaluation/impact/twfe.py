@@ -15,16 +15,15 @@ within transformation, standard errors are clustered by unit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
 
-from .did import DidInputError, _blas_limited, _build_panel, _fmt
+from ..formatting import Z975, plain
+from .did import DidInputError, blas_limited, build_panel
 
 __all__ = ["TwfeResult", "twfe", "twfe_event_study", "compare_twfe_cs"]
 
-_Z975 = NormalDist().inv_cdf(0.975)
 
 
 @dataclass
@@ -64,8 +63,8 @@ class TwfeResult:
     def summary(self) -> pd.DataFrame:
         label = "term" if self.kind == "static" else "event_time"
         return pd.DataFrame({label: self.terms, "coef": self.coef, "se": self.se,
-                             "ci_lower": self.coef - _Z975 * self.se,
-                             "ci_upper": self.coef + _Z975 * self.se})
+                             "ci_low": self.coef - Z975 * self.se,
+                             "ci_high": self.coef + Z975 * self.se})
 
     def negative_weight_share(self) -> float:
         """Share of treated (cohort, year) cells with negative TWFE weight (static model)."""
@@ -83,13 +82,13 @@ class TwfeResult:
             fig = ax.figure
         ax.axhline(0, color="grey", lw=0.8)
         if self.kind == "static":
-            ax.errorbar([0], self.coef, yerr=_Z975 * self.se, fmt="o", capsize=4)
+            ax.errorbar([0], self.coef, yerr=Z975 * self.se, fmt="o", capsize=4)
             ax.set_xticks([0], ["TWFE"])
         else:
             x = self.terms.astype(float)
             pre = x < 0
             for mask, colour, label in ((pre, "C0", "pre-treatment"), (~pre, "C3", "post-treatment")):
-                ax.errorbar(x[mask], self.coef[mask], yerr=_Z975 * self.se[mask], fmt="o",
+                ax.errorbar(x[mask], self.coef[mask], yerr=Z975 * self.se[mask], fmt="o",
                             color=colour, capsize=3, ms=4, label=f"{label}, 95% CI")
             if self.reference is not None:
                 ax.plot([self.reference], [0], "o", mfc="white", color="grey",
@@ -112,7 +111,7 @@ def _panel(df, outcome, time, unit, cohort, weights):
     if weights is not None:
         raise NotImplementedError("Weighted TWFE is not implemented; use att_gt(weights=...) "
                                   "for weighted estimates.")
-    p = _build_panel(df, outcome, time, unit, cohort, (), None, None)
+    p = build_panel(df, outcome, time, unit, cohort, (), None, None)
     g = p.cohort.copy()
     g[g > p.periods[-1]] = 0.0  # first treated after the panel: never treated within it
     return p, g
@@ -132,7 +131,7 @@ def _cluster_vcov(xt: np.ndarray, u: np.ndarray, bread_inv: np.ndarray, n_units:
     return c * bread_inv @ meat @ bread_inv
 
 
-@_blas_limited
+@blas_limited
 def twfe(df: pd.DataFrame, outcome: str, time: str, unit: str, cohort: str,
          anticipation: float = 0, weights: str | None = None) -> TwfeResult:
     """Static TWFE: ``y_it = a_i + l_t + beta * 1[t >= cohort_i - anticipation] + e_it``.
@@ -168,7 +167,7 @@ def twfe(df: pd.DataFrame, outcome: str, time: str, unit: str, cohort: str,
                       np.sqrt(np.diag(v)), v, d.size, n, outcome, None, cw)
 
 
-@_blas_limited
+@blas_limited
 def twfe_event_study(df: pd.DataFrame, outcome: str, time: str, unit: str, cohort: str,
                      window: tuple[int, int] | None = None, reference: int = -1,
                      weights: str | None = None) -> TwfeResult:
@@ -234,8 +233,8 @@ def compare_twfe_cs(twfe_result: TwfeResult, cs_simple, z: float = 2.0) -> str:
         cw = twfe_result.cell_weights
         worst = cw.loc[cw["weight"].idxmin()]
         neg = (f" TWFE gives negative weight to {int((cw['weight'] < 0).sum())} of {len(cw)} "
-               f"treated cohort-year cells (most negative: cohort {_fmt(worst['cohort'])} in "
-               f"{_fmt(worst['time'])}), because already-treated units serve as its controls.")
+               f"treated cohort-year cells (most negative: cohort {plain(worst['cohort'])} in "
+               f"{plain(worst['time'])}), because already-treated units serve as its controls.")
     return (f"TWFE ({b:.3f}) is {direction} the Callaway-Sant'Anna average effect ({a:.3f}) by "
             f"{abs(diff):.3f}, more than sampling error explains.{neg} When effects grow "
             f"with time since treatment these forbidden comparisons subtract part of the "

@@ -35,9 +35,9 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from ..data.regions import NATIONAL, is_regency, province_of
 from .did import DidInputError
 
-Z975 = NormalDist().inv_cdf(0.975)
 
 #: Default fewest comparison regencies (without a center yet, same province, same year)
 #: for a cell to count as identified; see benchmarks/mc_regional.py for the choice.
@@ -374,12 +374,12 @@ class WithinProvinceDiD:
 
 def cells_for_region(d: Design, region: str, min_controls: int = MIN_CONTROLS) -> Cells:
     """Cells of the provinces a region lies in (all of them for ``"ID"``)."""
-    provinces = None if region == "ID" else [region.split(".")[0]]
+    provinces = None if region == NATIONAL else [province_of(region) if is_regency(region) else region]
     return within_cells(d, min_controls=min_controls, provinces=provinces)
 
 
 def region_mask(d: Design, region: str) -> np.ndarray:
-    if region == "ID":
+    if region == NATIONAL:
         return np.ones(d.n_units, bool)
     if "." in region:
         return d.units == region

@@ -67,7 +67,7 @@ WARM_MODULES = (
     "evaluation.outcomes",
     "evaluation.impact",
     "evaluation.risk",
-    "evaluation.fit",
+    "evaluation.national",
 )
 
 _saved: dict = {}

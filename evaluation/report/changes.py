@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from evaluation.data.regions import in_region
+
 SNAPSHOT = "_snapshot.csv"
 SNAPSHOT_COLUMNS = ["center_id", "province_code", "regency_code", "cohort", "year", "stage", "risk_band"]
 _ORDER = {"tumbuh": 0, "berkembang": 1, "mandiri": 2}
@@ -53,16 +55,10 @@ def read_snapshot(run_dir: Path) -> pd.DataFrame | None:
                                     "risk_band": str}, keep_default_na=False)
 
 
-def _in(codes: pd.Series, region: str) -> pd.Series:
-    from evaluation.config import in_region
-
-    return in_region(codes, region)
-
-
 def center_changes(before: pd.DataFrame, after: pd.DataFrame, region: str) -> dict:
     """New and gone centers, stage transitions and band moves of one region."""
-    b = before[_in(before["regency_code"], region)].set_index("center_id")
-    a = after[_in(after["regency_code"], region)].set_index("center_id")
+    b = before[in_region(before["regency_code"], region)].set_index("center_id")
+    a = after[in_region(after["regency_code"], region)].set_index("center_id")
     both = a.index.intersection(b.index)
     stage = [{"center_id": c, "from": b.at[c, "stage"], "to": a.at[c, "stage"],
               "direction": "up" if _ORDER.get(a.at[c, "stage"], -1) > _ORDER.get(b.at[c, "stage"], -1) else "down"}

@@ -20,93 +20,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from evaluation.text import section
+
 #: Headline numbers shown per region.
 MAX_HEADLINE_METRICS = 6
-
-LABELS = {
-    "en": {
-        "title": "Report run",
-        "region": "Region",
-        "headline": "Headline numbers",
-        "report": "report",
-        "notebook": "notebook",
-        "summary": "{tasks} notebooks: {ok} ok, {failed} failed, {timeout} timed out",
-        "started": "Started",
-        "finished": "Finished",
-        "commit": "Commit",
-        "kernel": "Kernel",
-        "parameters": "Parameters",
-        "data_hashes": "Data files (SHA-256)",
-        "package_versions": "Package versions",
-        "problems": "Notebooks that did not complete",
-        "cell": "cell",
-        "none": "not recorded",
-        "ok": "ok",
-        "failed": "failed",
-        "timeout": "timeout",
-        "no_metrics": "—",
-        "reused": "skipped (unchanged)",
-        "reused_title": "inputs unchanged since the previous run; outputs carried over",
-        "reused_summary": "{reused} of them skipped (unchanged since the previous run), outputs carried over.",
-        "failed_regions": "Regions with a notebook that did not complete: {regions}.",
-        "warning": "warning",
-        "warnings": "Pages with warnings",
-        "warnings_intro": "These pages completed but something a reader expects is missing.",
-        "regions": "Regions",
-        "pages": "Pages",
-        "changes": "What changed since run {run}",
-        "changes_intro": "Compared with the run finished {when}. Counts per region; each links to the details.",
-        "change_cols": ["new centers", "gone", "stage transitions", "band moves", "outcome now known", "estimates moved > 1 SE"],
-        "filter": "Find a region by name or code",
-        "sort_hint": "Click a column header to sort.",
-        "details": "Run details",
-        "map": "Map",
-        "map_caption_run": "Each point is a region of this run, coloured by the share of its open centers that are in the national high-risk band (grey: no value).",
-        "map_caption_page": "The regencies of {name}: centers per 10,000 labour force, share of open centers in the national high-risk band, and the regency's own estimate of the effect on open unemployment where one is identified (grey hollow points: no value).",
-        "map_label": "share of open centers at high risk",
-    },
-    "id": {
-        "title": "Eksekusi laporan",
-        "region": "Wilayah",
-        "headline": "Angka utama",
-        "report": "laporan",
-        "notebook": "notebook",
-        "summary": "{tasks} notebook: {ok} berhasil, {failed} gagal, {timeout} melewati batas waktu",
-        "started": "Mulai",
-        "finished": "Selesai",
-        "commit": "Commit",
-        "kernel": "Kernel",
-        "parameters": "Parameter",
-        "data_hashes": "Berkas data (SHA-256)",
-        "package_versions": "Versi paket",
-        "problems": "Notebook yang tidak selesai",
-        "cell": "sel",
-        "none": "tidak tercatat",
-        "ok": "berhasil",
-        "failed": "gagal",
-        "timeout": "batas waktu",
-        "no_metrics": "—",
-        "reused": "dilewati (tidak berubah)",
-        "reused_title": "masukan tidak berubah sejak eksekusi sebelumnya; keluaran dibawa",
-        "reused_summary": "{reused} di antaranya dilewati (tidak berubah sejak eksekusi sebelumnya), keluarannya dibawa.",
-        "failed_regions": "Wilayah dengan notebook yang tidak selesai: {regions}.",
-        "warning": "peringatan",
-        "warnings": "Halaman dengan peringatan",
-        "warnings_intro": "Halaman ini selesai, tetapi ada yang diharapkan pembaca tidak tampil.",
-        "regions": "Wilayah",
-        "pages": "Halaman",
-        "changes": "Yang berubah sejak eksekusi {run}",
-        "changes_intro": "Dibandingkan dengan eksekusi yang selesai {when}. Jumlah per wilayah; masing-masing tertaut ke rinciannya.",
-        "change_cols": ["BLKK baru", "hilang", "perpindahan tahap", "perpindahan kelompok", "hasil kini diketahui", "estimasi bergeser > 1 SE"],
-        "filter": "Cari wilayah menurut nama atau kode",
-        "sort_hint": "Klik judul kolom untuk mengurutkan.",
-        "details": "Rincian eksekusi",
-        "map": "Peta",
-        "map_caption_run": "Setiap titik adalah wilayah dalam eksekusi ini, diwarnai menurut porsi BLKK terbuka yang termasuk kelompok risiko tinggi nasional (abu-abu: tidak ada nilai).",
-        "map_caption_page": "Kabupaten/kota di {name}: BLKK per 10.000 angkatan kerja, porsi BLKK terbuka pada kelompok risiko tinggi nasional, dan estimasi efek pada pengangguran terbuka bila teridentifikasi (titik abu-abu berongga: tidak ada nilai).",
-        "map_label": "porsi BLKK terbuka berisiko tinggi",
-    },
-}
 
 _CSS = """
 *, *::before, *::after { box-sizing: border-box; }
@@ -370,9 +287,7 @@ def _map(manifest: Mapping[str, Any], metrics: Mapping[tuple, Mapping], labels: 
 def render_index(manifest: Mapping[str, Any], metrics: Mapping[tuple, Mapping], language: str = "en",
                  run_dir: str | Path | None = None) -> str:
     """The index page as a string (see :func:`write_index`)."""
-    if language not in LABELS:
-        raise ValueError(f"language must be one of {sorted(LABELS)}, got {language!r}")
-    labels = LABELS[language]
+    labels = section("index", language)
     run_name = manifest.get("run_name", "")
     notebooks = [nb["name"] if isinstance(nb, Mapping) else Path(nb).stem for nb in manifest.get("notebooks", [])]
     tasks = list(manifest.get("tasks", []))

@@ -7,7 +7,6 @@ them here once per run and copies them into every rendered notebook's footer.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import platform
 import subprocess
@@ -16,9 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from evaluation.config import PROJECT_ROOT
-
-#: File types that count as data (one table per file, see the data contract).
-DATA_SUFFIXES = (".csv", ".parquet", ".xlsx")
+from evaluation.hashing import data_hashes
 
 #: Distributions whose versions change results or rendering.
 KEY_PACKAGES = (
@@ -36,36 +33,6 @@ KEY_PACKAGES = (
 
 #: Version of the manifest layout; bump when keys change meaning.
 MANIFEST_VERSION = 1
-
-
-def sha256_file(path: Path, chunk_size: int = 1 << 20) -> str:
-    """Hex SHA-256 of a file, read in chunks so large tables do not fill memory."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(chunk_size), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def data_hashes(data_dir: str | Path) -> dict[str, str]:
-    """SHA-256 of every data file (csv, parquet, xlsx) under ``data_dir``.
-
-    Sub-folders are included (e.g. ``truth/`` of the synthetic sample, whose planted
-    values the reference tests read); hidden files and folders are skipped. Keys are
-    POSIX paths relative to ``data_dir``, sorted, so two runs on the same data give the
-    same dict. A missing folder raises ``FileNotFoundError``.
-    """
-    root = Path(data_dir)
-    if not root.is_dir():
-        raise FileNotFoundError(f"data folder not found: {root}")
-    hashes = {}
-    for path in root.rglob("*"):
-        rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        if path.is_file() and path.suffix.lower() in DATA_SUFFIXES:
-            hashes[rel.as_posix()] = sha256_file(path)
-    return dict(sorted(hashes.items()))
 
 
 def _distribution_version(name: str) -> str | None:

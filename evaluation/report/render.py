@@ -18,60 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from evaluation.report.metrics import is_metrics_output
+from evaluation.text import section
 
 #: Cells with this tag never reach the HTML.
 REMOVE_CELL_TAG = "remove-cell"
 #: Cells with these tags are dropped entirely when code is hidden.
 PARAMETER_TAGS = ("parameters", "injected-parameters")
-
-LABELS = {
-    "en": {
-        "contents": "Contents",
-        "reproducibility": "Reproducibility",
-        "parameters": "Parameters",
-        "data_hashes": "Data files (SHA-256)",
-        "package_versions": "Package versions",
-        "commit": "Commit",
-        "kernel": "Kernel",
-        "started": "Started",
-        "finished": "Finished",
-        "seconds": "Run time (seconds)",
-        "status": "Status",
-        "error": "Error",
-        "warnings": "Warnings",
-        "run_name": "Run",
-        "region": "Region",
-        "notebook": "Notebook",
-        "none": "not recorded",
-        "empty": "none",
-        "name": "Name",
-        "value": "Value",
-        "report": "Report",
-    },
-    "id": {
-        "contents": "Daftar isi",
-        "reproducibility": "Informasi reproduksibilitas",
-        "parameters": "Parameter",
-        "data_hashes": "Berkas data (SHA-256)",
-        "package_versions": "Versi paket",
-        "commit": "Commit",
-        "kernel": "Kernel",
-        "started": "Mulai",
-        "finished": "Selesai",
-        "seconds": "Lama eksekusi (detik)",
-        "status": "Status",
-        "error": "Galat",
-        "warnings": "Peringatan",
-        "run_name": "Eksekusi",
-        "region": "Wilayah",
-        "notebook": "Notebook",
-        "none": "tidak tercatat",
-        "empty": "tidak ada",
-        "name": "Nama",
-        "value": "Nilai",
-        "report": "Laporan",
-    },
-}
 
 #: Order of footer entries; keys not listed here follow in the order given.
 FOOTER_ORDER = (
@@ -128,9 +80,7 @@ _exporters: dict[bool, Any] = {}
 
 
 def _labels(language: str) -> dict[str, str]:
-    if language not in LABELS:
-        raise ValueError(f"language must be one of {sorted(LABELS)}, got {language!r}")
-    return LABELS[language]
+    return section("footer", language)
 
 
 def _exporter(show_code: bool):

@@ -13,38 +13,16 @@ new run folder (which still replaces the old one atomically), and the task is ma
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 from pathlib import Path
 from typing import Any
 
+from evaluation.hashing import text_digest
+
 #: Bump when the fingerprint's recipe changes, so old fingerprints never match.
 FINGERPRINT_VERSION = 1
-
-
-def source_digest(package_dir: str | Path | None = None) -> str:
-    """SHA-256 over the ``.py`` files of the ``evaluation`` package (names and bytes)."""
-    if package_dir is None:
-        import evaluation
-
-        package_dir = Path(evaluation.__file__).parent
-    root = Path(package_dir)
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        rel = path.relative_to(root)
-        if any(part.startswith(".") or part == "__pycache__" for part in rel.parts):
-            continue
-        digest.update(rel.as_posix().encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
-def file_digest(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def fingerprint(
@@ -68,8 +46,7 @@ def fingerprint(
         "kernel": kernel_name,
         "render": render,
     }
-    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return text_digest(json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str))
 
 
 def previous_tasks(run_dir: Path) -> dict[tuple[str, str], dict[str, Any]]:

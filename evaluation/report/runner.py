@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
-import hashlib
 import json
 import multiprocessing
 import os
@@ -50,6 +49,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from evaluation import hashing
 from evaluation.config import KERNEL_NAME
 from evaluation.report import manifest as _manifest
 from evaluation.report.metrics import collect, to_json_safe
@@ -137,7 +137,7 @@ def region_dir_name(region: str) -> str:
     if _PLAIN_NAME.match(region) and region not in (".", ".."):
         return region
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", region).strip("-.")[:40] or "region"
-    digest = hashlib.sha256(region.encode("utf-8")).hexdigest()[:8]
+    digest = hashing.text_digest(region)[:8]
     return f"{slug}-{digest}"
 
 
@@ -305,7 +305,7 @@ def ensure_kernel(kernel_name: str) -> str:
         found = shutil.which(exe) or exe
         if found and Path(found).absolute() == here:
             return kernel_name
-        name = f"{kernel_name}-{hashlib.sha256(str(here).encode()).hexdigest()[:8]}"  # taken by another interpreter
+        name = f"{kernel_name}-{hashing.text_digest(str(here))[:8]}"  # taken by another interpreter
     except NoSuchKernel:
         name = kernel_name
     try:
@@ -492,10 +492,6 @@ def _declares(notebook: Path, name: str) -> bool:
     return False
 
 
-def _declares_fit_dir(notebook: Path) -> bool:
-    return _declares(notebook, "fit_dir")
-
-
 def _exported_files(region_dir: Path, stem: str) -> list[Path]:
     """Files a notebook exported beside its page (``<stem>.<name>.csv`` and the like)."""
     if not region_dir.is_dir():
@@ -518,20 +514,6 @@ def _file_text(path: Path) -> str:
         return ""
 
 
-def _fit_national(data_dir: Path, fit_dir: Path) -> dict:
-    """Fit (or find) the national models once for the whole run; never raises."""
-    started = time.perf_counter()
-    try:
-        from evaluation import fit
-
-        files = fit.fit_all(data_dir, fit_dir)
-        record = {"models": {name: Path(path).name for name, path in files.items()}}
-    except Exception as exc:  # the notebooks then fit (and fail) on their own, visibly
-        record = {"error": _trim(f"{type(exc).__name__}: {exc}")}
-    record["seconds"] = round(time.perf_counter() - started, 3)
-    return record
-
-
 def _record_changes(data_dir: Path | None, tmp: Path, final: Path, compare_to, regions: list[str],
                     fit_record: dict | None, out_root: Path, hashes: dict | None) -> dict | None:
     """Write this run's snapshot of centers and compare it with an earlier run's (never raises:
@@ -539,13 +521,13 @@ def _record_changes(data_dir: Path | None, tmp: Path, final: Path, compare_to, r
     if data_dir is None or not Path(data_dir).is_dir():
         return None
     try:
-        from evaluation import fit
+        from evaluation import national
         from evaluation.data import load_dataset
         from evaluation.report import changes
 
         risk = None
         if fit_record and fit_record.get("dir"):
-            risk = fit.national("risk", data_dir, out_root / fit_record["dir"])
+            risk = national.load_national(data_dir, out_root / fit_record["dir"]).risk
         changes.write_snapshot(load_dataset(data_dir), tmp, risk)
         previous = final if compare_to == "previous" else (Path(compare_to) if compare_to else None)
         if previous is None or not Path(previous).is_dir():
@@ -675,203 +657,219 @@ def run_report(
         Task results in region order then notebook order; deterministic apart from
         the timing fields.
     """
-    from tqdm import tqdm
+    plan = _plan(notebooks, regions, parameters, out_root, run_name, language, engine, kernel_name, show_code,
+                 timeout, force)
+    _remove_stale_tmp(plan.out_root, run_name)
+    # mkdtemp: unique and created atomically, so two runs never share a folder.
+    tmp = Path(tempfile.mkdtemp(prefix=f".{run_name}.tmp-", dir=plan.out_root))
+    (tmp / ".owner").write_text(f"{os.getpid()} {_boot_id()}")
+    try:
+        tasks, fingerprints = _make_tasks(plan, tmp)
+        results, to_run = _carry_over_unchanged(plan, tasks, fingerprints)
+        fit_record, to_run = _national_stage(plan, tasks, to_run, results)
+        _execute(plan, tasks, to_run, results, jobs, scheduler, progress)
+        _write_region_metrics(plan, tmp, results)
+        changes = _record_changes(plan.data_dir, tmp, plan.final, compare_to, plan.regions, fit_record, plan.out_root,
+                                  plan.hashes)
+        manifest = _write_manifest(plan, tmp, results, fingerprints, {
+            "jobs": jobs, "scheduler": scheduler, "executed": len(to_run), "reused": sum(r.reused for r in results),
+            "national_fit": fit_record, "changes": changes,
+        })
+        from evaluation.report.index import write_index
 
+        write_index(tmp, manifest, language=language)
+        (tmp / ".owner").unlink(missing_ok=True)
+        _swap_into_place(tmp, plan.final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    for r in results:
+        r.html = None if r.html is None else plan.final / Path(r.html).relative_to(tmp)
+        r.ipynb = None if r.ipynb is None else plan.final / Path(r.ipynb).relative_to(tmp)
+    return RunResult(tasks=results, path=plan.final, manifest=manifest)
+
+
+@dataclass
+class _Plan:
+    """What a run knows before any work: inputs checked, fingerprints of what it reads."""
+
+    notebooks: list[Path]
+    regions: list[str]
+    parameters: dict
+    out_root: Path
+    final: Path
+    run_name: str
+    data_dir: Path | None
+    hashes: dict | None
+    versions: dict
+    commit: str | None
+    kernel_name: str
+    kernel: dict
+    options: _Options
+    source: str
+    notebook_digests: dict
+    render_options: dict
+    previous: dict
+    per_notebook: dict
+    started_at: str
+    started: float
+    settings: dict
+
+
+def _plan(notebooks, regions, parameters, out_root, run_name, language, engine, kernel_name, show_code, timeout,
+          force) -> _Plan:
+    """Check the inputs and fingerprint what the run reads; fails before any kernel starts."""
+    from evaluation.data.load import identifier_values
     from evaluation.report import reuse
-    from evaluation.report.index import write_index
-    from evaluation.report.render import LABELS
+    from evaluation.report.params import parameters_for
+    from evaluation.text import LANGUAGES
 
     notebooks = [Path(nb).resolve() for nb in notebooks]
     regions = list(regions)
     parameters = to_json_safe(dict(parameters), where="parameters")
-    if language not in LABELS:
-        raise ValueError(f"language must be one of {sorted(LABELS)}, got {language!r}")
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {list(LANGUAGES)}, got {language!r}")
     _validate(notebooks, regions, run_name)
     if engine not in ENGINE_CHOICES:
         raise ValueError(f"engine must be one of {list(ENGINE_CHOICES)}, got {engine!r}")
     out_root = Path(out_root)
     out_root.mkdir(parents=True, exist_ok=True)
     final = out_root / run_name
-
     started_at, started = _now(), time.perf_counter()
     data_dir = _resolve_data_dir(parameters, notebooks)
-    hashes = _manifest.data_hashes(data_dir) if data_dir is not None and data_dir.is_dir() else None
+    has_data = data_dir is not None and data_dir.is_dir()
+    hashes = hashing.data_hashes(data_dir) if has_data else None
     versions = _manifest.package_versions()
     commit = _manifest.git_commit()
     kernel_name = ensure_kernel(kernel_name)
     kernel = _manifest.kernel_info(kernel_name)
     if "display_name" not in kernel:
-        # Fail before any work instead of once per task.
         raise ValueError(
             f"Jupyter kernel {kernel_name!r} is not installed and could not be registered; register it with "
             f"`python -m ipykernel install --sys-prefix --name {kernel_name}`"
         )
-    from evaluation.data.load import identifier_values
-
     options = _Options(
-        guarded_names=identifier_values(data_dir) if data_dir is not None and data_dir.is_dir() else (),
-        show_code=show_code,
-        language=language,
-        timeout=timeout,
-        kernel_name=kernel_name,
-        run_name=run_name,
-        engine=engine,
-        run_token=f"{run_name}-{secrets.token_hex(6)}",
-        footer={
-            "run_name": run_name,
-            "data_hashes": hashes,
-            "package_versions": versions,
-            "commit": commit,
-            "kernel": kernel,
-        },
+        guarded_names=identifier_values(data_dir) if has_data else (),
+        show_code=show_code, language=language, timeout=timeout, kernel_name=kernel_name, run_name=run_name,
+        engine=engine, run_token=f"{run_name}-{secrets.token_hex(6)}",
+        footer={"run_name": run_name, "data_hashes": hashes, "package_versions": versions, "commit": commit,
+                "kernel": kernel},
+    )
+    return _Plan(
+        notebooks=notebooks, regions=regions, parameters=parameters, out_root=out_root, final=final,
+        run_name=run_name, data_dir=data_dir, hashes=hashes, versions=versions, commit=commit,
+        kernel_name=kernel_name, kernel=kernel, options=options, source=hashing.source_digest(),
+        notebook_digests={nb: hashing.sha256_file(nb) for nb in notebooks},
+        render_options={"show_code": show_code, "language": language},
+        previous={} if force else reuse.previous_tasks(final),
+        # each notebook gets the parameters it declares, type-checked before any kernel starts
+        per_notebook={nb: parameters_for(nb, parameters) for nb in notebooks},
+        started_at=started_at, started=started,
+        settings={"show_code": show_code, "language": language, "timeout": timeout, "engine": engine, "force": force},
     )
 
-    source = reuse.source_digest()
-    notebook_digests = {nb: reuse.file_digest(nb) for nb in notebooks}
-    render_options = {"show_code": show_code, "language": language}
-    previous = {} if force else reuse.previous_tasks(final)
 
-    # each notebook gets the parameters it declares, type-checked before any kernel starts
-    from evaluation.report.params import parameters_for
+def _make_tasks(plan: _Plan, tmp: Path) -> tuple[list[Task], list[str]]:
+    """One task per region and notebook, with the fingerprint of its inputs."""
+    from evaluation.report import reuse
 
-    per_notebook = {nb: parameters_for(nb, parameters) for nb in notebooks}
+    tasks = [Task(notebook=nb, region=region, parameters={**plan.per_notebook[nb], "region": region},
+                  out_dir=tmp / region_dir_name(region))
+             for region in plan.regions for nb in plan.notebooks]
+    fingerprints = [
+        reuse.fingerprint(notebook_digest=plan.notebook_digests[task.notebook], parameters=task.parameters,
+                          data_hashes=plan.hashes, versions=plan.versions, source=plan.source,
+                          kernel_name=plan.kernel_name, render=plan.render_options)
+        for task in tasks
+    ]
+    # where a notebook exports files (the register, the map), and not part of the fingerprint
+    for task in tasks:
+        if "output_dir" not in plan.parameters and _declares(task.notebook, "output_dir"):
+            task.parameters = {**task.parameters, "output_dir": str(task.out_dir)}
+    return tasks, fingerprints
 
-    _remove_stale_tmp(out_root, run_name)
-    # mkdtemp: unique and created atomically, so two runs never share a folder.
-    tmp = Path(tempfile.mkdtemp(prefix=f".{run_name}.tmp-", dir=out_root))
-    (tmp / ".owner").write_text(f"{os.getpid()} {_boot_id()}")
+
+def _carry_over_unchanged(plan: _Plan, tasks: list[Task], fingerprints: list[str]):
+    """Results of tasks unchanged since the previous run (carried over), and those to run."""
+    results: list[TaskResult | None] = [None] * len(tasks)
+    to_run = []
+    for index, (task, inputs) in enumerate(zip(tasks, fingerprints)):
+        before = plan.previous.get((task.region, task.notebook.stem))
+        if before is not None and before.get("inputs") == inputs:
+            try:
+                results[index] = _carry_over(before, plan.final, task)
+                continue
+            except OSError:  # the old files went away: run it (never into a linked file)
+                stem = task.notebook.stem
+                for name in (f"{stem}.ipynb", f"{stem}.html"):
+                    (Path(task.out_dir) / name).unlink(missing_ok=True)
+        to_run.append(index)
+    return results, to_run
+
+
+def _national_stage(plan: _Plan, tasks: list[Task], to_run: list[int], results: list):
+    """Fit once, report many: the national models, fitted here once for every notebook with a
+    ``fit_dir`` parameter (:mod:`evaluation.national`). If the fit fails, those notebooks are
+    marked failed with its error and not run; the others run. Returns the record and the
+    tasks still to run."""
+    wants = {nb for nb in plan.notebooks if _declares(nb, "fit_dir")} if "fit_dir" not in plan.parameters else set()
+    needing = [i for i in to_run if tasks[i].notebook in wants]
+    if plan.data_dir is None or not needing:
+        return None, to_run
+    from evaluation import national
+
+    started = time.perf_counter()
+    root = plan.out_root / "_fit" / plan.source[:16]
     try:
-        tasks = [
-            Task(
-                notebook=nb,
-                region=region,
-                parameters={**per_notebook[nb], "region": region},
-                out_dir=tmp / region_dir_name(region),
-            )
-            for region in regions
-            for nb in notebooks
-        ]
-        fingerprints = [
-            reuse.fingerprint(
-                notebook_digest=notebook_digests[task.notebook],
-                parameters=task.parameters,
-                data_hashes=hashes,
-                versions=versions,
-                source=source,
-                kernel_name=kernel_name,
-                render=render_options,
-            )
-            for task in tasks
-        ]
-        # Fit once, report many: national models are fitted here, once, into a folder
-        # keyed by the package source (models inside are keyed by the data), and every
-        # notebook with a ``fit_dir`` parameter reads them from there. The folder is not
-        # part of the fingerprint (it is derived from inputs that are).
-        fit_record = None
-        for task in tasks:
-            if "output_dir" not in parameters and _declares(task.notebook, "output_dir"):
-                task.parameters = {**task.parameters, "output_dir": str(task.out_dir)}
-        wants_fit = {nb for nb in notebooks if _declares_fit_dir(nb)} if "fit_dir" not in parameters else set()
-        results: list[TaskResult | None] = [None] * len(tasks)
-        to_run = []
-        for index, (task, inputs) in enumerate(zip(tasks, fingerprints)):
-            before = previous.get((task.region, task.notebook.stem))
-            if before is not None and before.get("inputs") == inputs:
-                try:
-                    results[index] = _carry_over(before, final, task)
-                    continue
-                except OSError:  # the old files went away: run it (never into a linked file)
-                    stem = task.notebook.stem
-                    for name in (f"{stem}.ipynb", f"{stem}.html"):
-                        (Path(task.out_dir) / name).unlink(missing_ok=True)
-            to_run.append(index)
+        fit_dir, fitted = national.ensure(plan.data_dir, root, plan.hashes)
+    except Exception as exc:
+        error = _trim(f"national fit failed: {type(exc).__name__}: {exc}")
+        for i in needing:
+            results[i] = TaskResult(tasks[i].notebook, tasks[i].region, "failed", error, 0.0)
+        return {"error": error, "seconds": round(time.perf_counter() - started, 3)}, [i for i in to_run if i not in needing]
+    for i in needing:
+        tasks[i].parameters = {**tasks[i].parameters, "fit_dir": str(fit_dir)}
+    return {"dir": _relative_to(fit_dir, plan.out_root), "fitted": fitted,
+            "seconds": round(time.perf_counter() - started, 3)}, to_run
 
-        bar = (
-            tqdm(total=len(tasks), initial=len(tasks) - len(to_run), desc=run_name, unit="notebook")
-            if progress
-            else None
-        )
-        try:
-            if data_dir is not None and any(tasks[i].notebook in wants_fit for i in to_run):
-                if bar is not None:
-                    bar.set_postfix_str("fitting national models")
-                fit_dir = out_root / "_fit" / source[:16]
-                fit_record = {"dir": _relative_to(fit_dir, out_root), **_fit_national(data_dir, fit_dir)}
-                for index in to_run:
-                    if tasks[index].notebook in wants_fit:
-                        tasks[index].parameters = {**tasks[index].parameters, "fit_dir": str(fit_dir)}
-            if bar is not None:
-                bar.set_postfix(reused=len(tasks) - len(to_run)) if len(to_run) < len(tasks) else bar.set_postfix_str("")
-            executed = _execute_all([tasks[i] for i in to_run], options, jobs, bar, scheduler)
-        finally:
-            if bar is not None:
-                bar.close()
-        for index, result in zip(to_run, executed):
-            results[index] = result
 
-        for region in regions:
-            region_results = [r for r in results if r.region == region]
-            metrics = {Path(r.notebook).stem: r.metrics for r in region_results}
-            (tmp / region_dir_name(region)).mkdir(parents=True, exist_ok=True)
-            (tmp / region_dir_name(region) / "metrics.json").write_text(
-                json.dumps(metrics, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"
-            )
+def _execute(plan: _Plan, tasks: list[Task], to_run: list[int], results: list, jobs: int, scheduler, progress: bool):
+    from tqdm import tqdm
 
-        changes = _record_changes(data_dir, tmp, final, compare_to, regions, fit_record, out_root, hashes)
+    bar = tqdm(total=len(tasks), initial=len(tasks) - len(to_run), desc=plan.run_name, unit="notebook") if progress else None
+    try:
+        if bar is not None and len(to_run) < len(tasks):
+            bar.set_postfix(reused=sum(r is not None for r in results))
+        executed = _execute_all([tasks[i] for i in to_run], plan.options, jobs, bar, scheduler)
+    finally:
+        if bar is not None:
+            bar.close()
+    for index, result in zip(to_run, executed):
+        results[index] = result
 
-        task_records = [
-            {
-                "region": r.region,
-                "notebook": Path(r.notebook).stem,
-                "status": r.status,
-                "error": r.error,
-                "cell": r.cell,
-                "seconds": r.seconds,
-                "ipynb": _relative_to(r.ipynb, tmp),
-                "html": _relative_to(r.html, tmp),
-                "metrics": f"{region_dir_name(r.region)}/metrics.json",
-                "inputs": inputs,
-                "reused": r.reused,
-                "warnings": r.warnings,
-            }
-            for r, inputs in zip(results, fingerprints)
-        ]
-        manifest = _manifest.build_manifest(
-            run_name=run_name,
-            parameters=parameters,
-            regions=regions,
-            notebooks=notebooks,
-            kernel_name=kernel_name,
-            tasks=task_records,
-            started=started_at,
-            finished=_now(),
-            data_dir=data_dir,
-            hashes=hashes,
-            versions=versions,
-            commit=commit,
-            kernel=kernel,
-            options={"show_code": show_code, "language": language, "timeout": timeout, "engine": engine, "force": force},
-            execution={
-                "jobs": jobs,
-                "scheduler": scheduler,
-                "executed": len(to_run),
-                "reused": len(tasks) - len(to_run),
-                "national_fit": fit_record,
-                "changes": changes,
-                "seconds": round(time.perf_counter() - started, 3),
-            },
-        )
-        (tmp / "manifest.json").write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"
-        )
-        write_index(tmp, manifest, language=language)
-        (tmp / ".owner").unlink(missing_ok=True)
-        _swap_into_place(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
-    for r in results:
-        r.html = None if r.html is None else final / Path(r.html).relative_to(tmp)
-        r.ipynb = None if r.ipynb is None else final / Path(r.ipynb).relative_to(tmp)
-    return RunResult(tasks=results, path=final, manifest=manifest)
+def _write_region_metrics(plan: _Plan, tmp: Path, results: list[TaskResult]) -> None:
+    for region in plan.regions:
+        metrics = {Path(r.notebook).stem: r.metrics for r in results if r.region == region}
+        (tmp / region_dir_name(region)).mkdir(parents=True, exist_ok=True)
+        (tmp / region_dir_name(region) / "metrics.json").write_text(
+            json.dumps(metrics, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
+
+
+def _write_manifest(plan: _Plan, tmp: Path, results: list[TaskResult], fingerprints: list[str], execution: dict) -> dict:
+    task_records = [
+        {"region": r.region, "notebook": Path(r.notebook).stem, "status": r.status, "error": r.error, "cell": r.cell,
+         "seconds": r.seconds, "ipynb": _relative_to(r.ipynb, tmp), "html": _relative_to(r.html, tmp),
+         "metrics": f"{region_dir_name(r.region)}/metrics.json", "inputs": inputs, "reused": r.reused,
+         "warnings": r.warnings}
+        for r, inputs in zip(results, fingerprints)
+    ]
+    manifest = _manifest.build_manifest(
+        run_name=plan.run_name, parameters=plan.parameters, regions=plan.regions, notebooks=plan.notebooks,
+        kernel_name=plan.kernel_name, tasks=task_records, started=plan.started_at, finished=_now(),
+        data_dir=plan.data_dir, hashes=plan.hashes, versions=plan.versions, commit=plan.commit, kernel=plan.kernel,
+        options=plan.settings, execution={**execution, "seconds": round(time.perf_counter() - plan.started, 3)},
+    )
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+                                       encoding="utf-8")
+    return manifest

@@ -7,7 +7,7 @@ in JupyterLab as in the rendered report. ``to_html(df)`` is the same rendering a
 
 * A default 0..n-1 index is dropped; a meaningful index (named, or not a plain range) becomes
   ordinary columns.
-* Headers: :data:`WORDS` for the columns the project publishes, in English or Bahasa
+* Headers: the catalogue's ``col.*`` texts for the columns the project publishes, in English or Bahasa
   Indonesia; any other ``snake_case`` name is spelled out with spaces.
 * Numbers: shares (columns named like ``*_rate``, ``*_share``, ``probability``... with values
   within 0-1) as per cent; rupiah (``*_idr``) with "Rp" and thousands separators; other floats
@@ -23,54 +23,7 @@ import re
 import numpy as np
 import pandas as pd
 
-WORDS = {
-    "en": {
-        "cohort": "year opened", "centers": "centers", "year": "year", "region": "region",
-        "regency_code": "regency code", "province_code": "province code", "center_name": "center",
-        "vocation": "vocation (kejuruan)", "host_type": "host institution", "stage_now": "stage now",
-        "trainees": "trainees", "estimate": "estimate", "se": "standard error", "ci_low": "95% interval, low",
-        "ci_high": "95% interval, high", "ci_lower": "95% interval, low", "ci_upper": "95% interval, high",
-        "p_value": "p-value", "pvalue": "p-value", "n": "n", "method": "method", "outcome": "outcome",
-        "tumbuh": "tumbuh (%)", "berkembang": "berkembang (%)", "mandiri": "mandiri (%)", "age": "years since opening",
-        "completion_rate": "completion rate", "certification_rate": "certification rate", "placement_rate": "placement rate",
-        "own_revenue_share": "own revenue / operating cost", "mandiri_share": "share mandiri",
-        "risk_probability": "risk of not reaching mandiri", "risk_band": "band", "risk_rank": "national rank",
-        "auc": "AUC", "pr_auc": "PR-AUC", "brier": "Brier score", "ece": "calibration error (ECE)",
-        "precision_at_k": "precision at k", "validation": "validation", "model": "model",
-        "odds_ratio": "odds ratio", "or_low": "odds ratio, 95% low", "or_high": "odds ratio, 95% high",
-        "coef": "coefficient", "hazard_ratio": "hazard ratio", "hr_low": "hazard ratio, 95% low",
-        "hr_high": "hazard ratio, 95% high", "label": "indicator", "covariate": "indicator", "column": "indicator",
-        "test_centers": "test centers", "mean_predicted_risk": "mean predicted risk",
-        "observed_share_not_reaching": "observed share not reaching mandiri", "band": "band",
-        "reached_in_time": "reached mandiri in time", "not_reached": "did not", "share_reached": "share that reached it",
-        "not_reached_and_still_not_mandiri": "did not, and still not mandiri", "role": "role",
-        "table": "table", "rows": "rows", "columns": "columns", "file": "file", "message": "problem",
-        "severity": "severity", "problem": "problem", "lines": "lines",
-    },
-    "id": {
-        "cohort": "tahun dibuka", "centers": "BLKK", "year": "tahun", "region": "wilayah",
-        "regency_code": "kode kabupaten/kota", "province_code": "kode provinsi", "center_name": "BLKK",
-        "vocation": "kejuruan", "host_type": "lembaga penyelenggara", "stage_now": "tahap sekarang",
-        "trainees": "peserta", "estimate": "estimasi", "se": "galat baku", "ci_low": "selang 95%, bawah",
-        "ci_high": "selang 95%, atas", "ci_lower": "selang 95%, bawah", "ci_upper": "selang 95%, atas",
-        "p_value": "nilai p", "pvalue": "nilai p", "n": "n", "method": "metode", "outcome": "hasil",
-        "tumbuh": "tumbuh (%)", "berkembang": "berkembang (%)", "mandiri": "mandiri (%)", "age": "tahun sejak dibuka",
-        "completion_rate": "tingkat kelulusan", "certification_rate": "tingkat sertifikasi",
-        "placement_rate": "tingkat penempatan", "own_revenue_share": "pendapatan sendiri / biaya operasional",
-        "mandiri_share": "porsi mandiri", "risk_probability": "risiko tidak mencapai mandiri", "risk_band": "kelompok",
-        "risk_rank": "peringkat nasional", "auc": "AUC", "pr_auc": "PR-AUC", "brier": "skor Brier",
-        "ece": "galat kalibrasi (ECE)", "precision_at_k": "presisi pada k", "validation": "validasi", "model": "model",
-        "odds_ratio": "rasio odds", "or_low": "rasio odds, 95% bawah", "or_high": "rasio odds, 95% atas",
-        "coef": "koefisien", "hazard_ratio": "rasio hazard", "hr_low": "rasio hazard, 95% bawah",
-        "hr_high": "rasio hazard, 95% atas", "label": "indikator", "covariate": "indikator", "column": "indikator",
-        "test_centers": "BLKK uji", "mean_predicted_risk": "rata-rata risiko prediksi",
-        "observed_share_not_reaching": "porsi teramati tidak mencapai mandiri", "band": "kelompok",
-        "reached_in_time": "mencapai mandiri tepat waktu", "not_reached": "tidak", "share_reached": "porsi yang mencapai",
-        "not_reached_and_still_not_mandiri": "tidak, dan masih belum mandiri", "role": "peran",
-        "table": "tabel", "rows": "baris", "columns": "kolom", "file": "berkas", "message": "masalah",
-        "severity": "tingkat", "problem": "masalah", "lines": "baris",
-    },
-}
+from evaluation.text import section
 
 _YEAR = re.compile(r"(year|cohort|opened|tahun|dibuka)", re.I)
 _SHARE = re.compile(r"(_rate|_share|share_|^share|probability|_pct_of|precision)", re.I)
@@ -80,7 +33,7 @@ _RUPIAH = re.compile(r"(_idr$|^rp\b|rupiah)", re.I)
 def words(column, language: str = "en") -> str:
     """A column's header in words (falls back to the name with spaces for underscores)."""
     key = str(column)
-    table = WORDS.get(language, WORDS["en"])
+    table = section("col", language)
     if key in table:
         return table[key]
     return key.replace("_", " ")

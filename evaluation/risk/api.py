@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from evaluation.data.regions import NATIONAL
+
 from .features import RiskSpec, center_features, label_frame
 from .models import BoostedRiskModel, LogisticRiskModel
 from .register import (build_register, capacity_bands, decided_outcomes, decided_summary, register_for_region,
@@ -117,11 +119,11 @@ class RiskResult:
         """Centers of the region whose outcome is known (observed, not predicted)."""
         return register_for_region(self.decided, region)
 
-    def decided_summary(self, region: str = "ID") -> pd.DataFrame:
+    def decided_summary(self, region: str = NATIONAL) -> pd.DataFrame:
         """Decided centers of the region by cohort: reached the target in time or not."""
         return decided_summary(self.decided_for(region), self.spec.target_stage)
 
-    def band_counts(self, region: str = "ID") -> dict:
+    def band_counts(self, region: str = NATIONAL) -> dict:
         """Open centers of the region per band (high / medium / low) and in all."""
         reg = self.register_for(region)
         counts = reg["risk_band"].value_counts().reindex(["high", "medium", "low"], fill_value=0)
@@ -162,7 +164,7 @@ class RiskResult:
                        "n_high_risk_open": int((reg["risk_band"] == "high").sum())}
         return out
 
-    def register_table(self, region: str = "ID", n: int | None = 15) -> pd.DataFrame:
+    def register_table(self, region: str = NATIONAL, n: int | None = 15, language: str = "en") -> pd.DataFrame:
         """The region's open centers as a reader sees them: names, risk in per cent, band,
         the indicators in one column (associations, not causes) and the context."""
         from evaluation.data.reference import load_regencies
@@ -188,7 +190,7 @@ class RiskResult:
             "context": reg["context"].to_numpy(),
         })
 
-    def headline_text(self, region: str = "ID") -> str:
+    def headline_text(self, region: str = NATIONAL, language: str = "en") -> str:
         """The register in two sentences: open centers by band, decided centers by outcome."""
         c = self.band_counts(region)
         dec = self.decided_summary(region)
@@ -202,11 +204,61 @@ class RiskResult:
                      f"{int(dec['not_reached'].sum()):,} did not.")
         return text
 
-    def bands_text(self) -> str:
+    def bands_text(self, language: str = "en") -> str:
         lo, hi = self.band_cuts
         return (f"Bands follow the ministry's support capacity k = {self.k}: high = the {self.k} open centers with "
                 f"the highest risk in the country (risk {hi:.1%} or more), medium = the next {self.k} "
                 f"(from {lo:.1%}), low = the other open centers.")
+
+    # ------------------------------------------------------------------ page pieces (notebook 05)
+    def target_text(self, name: str, language: str = "en") -> str:
+        """What is predicted, and from when, for the page of ``name``."""
+        from ..text import t
+
+        return t("risk.target", language, name=name, stage=self.spec.target_stage, horizon=self.spec.horizon_years,
+                 age=self.spec.decision_age)
+
+    def settings_text(self, language: str = "en") -> str:
+        """How the register model's settings were chosen."""
+        from ..text import t
+
+        return t("risk.settings", language, selection=self.info["selection"])
+
+    def validation_table(self) -> pd.DataFrame:
+        """The validation metrics a reviewer compares (AUC, Brier, ECE, precision at k) per model."""
+        cols = ["validation", "model", "auc", "pr_auc", "brier", "ece", "precision_at_k"]
+        table = self.summary()
+        return table[[c for c in cols if c in table.columns]].round(3)
+
+    def register_text(self, region: str = NATIONAL, language: str = "en") -> str:
+        """The register's headline and how its bands are cut."""
+        return self.headline_text(region, language) + " " + self.bands_text(language)
+
+    def export_text(self, folder, region: str, stem: str, language: str = "en") -> str:
+        """Export the region's register beside the page (report runs); the sentence saying where."""
+        from ..text import t
+
+        if not folder:
+            return t("risk.not_exported", language)
+        files = self.export(folder, region=region, stem=stem)
+        return t("risk.exported", language, files=", ".join(f.name for f in files.values()))
+
+    def page_metrics(self, region: str = NATIONAL) -> dict:
+        """What the independence-risk page publishes."""
+        reg = self.register_for(region)
+        m = self.metrics
+        return {
+            "open_centers": int(len(reg)), "high_risk_open": int((reg["risk_band"] == "high").sum()),
+            "decided_centers": int(self.decided_summary(region)["centers"].sum()), "capacity": int(self.k),
+            "mean_risk_open": float(reg["risk_probability"].mean()) if len(reg) else None,
+            **{k: m[k] for k in ("auc", "brier", "ece", "oracle_auc", "oracle_brier", "precision_at_k", "baseline_auc")
+               if k in m},
+        }
+
+    def truth_metrics(self) -> dict:
+        """The model's metrics beside the oracle's (the sample's planted probabilities; NaN for real data)."""
+        return {k: round(v, 3) for k, v in self.metrics.items()
+                if k.startswith(("auc", "oracle_auc", "brier", "oracle_brier", "ece")) and isinstance(v, float)}
 
     def plot(self):
         """Calibration curve and ROC curve of the time-split test set."""
@@ -243,11 +295,11 @@ class RiskResult:
         joblib.dump(self, path, compress=3)
         return path
 
-    def export(self, folder, region: str = "ID", stem: str = "risk_register") -> dict[str, Path]:
+    def export(self, folder, region: str = NATIONAL, stem: str = "risk_register") -> dict[str, Path]:
         """Write the (regional) register as CSV and XLSX."""
         folder = Path(folder)
         reg = self.register_for(region)
-        suffix = "" if region == "ID" else f"_{region}"
+        suffix = "" if region == NATIONAL else f"_{region}"
         return {"csv": write_register_csv(reg, folder / f"{stem}{suffix}.csv"),
                 "xlsx": write_register_xlsx(reg, folder / f"{stem}{suffix}.xlsx")}
 
@@ -283,6 +335,8 @@ def fit_risk(dataset, target_stage: str = "mandiri", horizon_years: int = 4, dec
     logistic_params : settings of the register model; by default chosen by cross-validation
         inside the training cohorts (:func:`~evaluation.risk.selection.select_logistic`).
     """
+    from ..fitlog import record as record_fit
+    record_fit("fit_risk")
     spec = RiskSpec(target_stage, int(horizon_years), int(decision_age))
     centers, cy = dataset.centers, dataset.center_years
     last_year = int(cy["year"].max())

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evaluation.data.schema import STAGES
+from evaluation.data.regions import in_region
 
 from .features import CONTEXT_FEATURES, FEATURE_LABELS, LEVERS
 
@@ -260,8 +260,6 @@ def decided_summary(decided: pd.DataFrame, target_stage: str = "mandiri") -> pd.
 
 def register_for_region(register: pd.DataFrame, region: str) -> pd.DataFrame:
     """Rows of a province ("33"), a regency ("33.26") or all ("ID"), ranks kept from the national list."""
-    from evaluation.config import in_region
-
     return register[in_region(register["regency_code"], region)].reset_index(drop=True)
 
 

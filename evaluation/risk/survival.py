@@ -108,6 +108,8 @@ def kaplan_meier(surv: pd.DataFrame, by=("cohort", "vocation", "host_type"), min
                  target_stage: str = "mandiri") -> KaplanMeierResult:
     """Kaplan-Meier curve of time to the target stage for all centers and per group;
     groups smaller than ``min_group`` are left out."""
+    from ..fitlog import record as record_fit
+    record_fit("kaplan_meier")
     curves = {"all": {"all": _km_table(surv)}}
     for col in by:
         curves[col] = {g: _km_table(f) for g, f in surv.groupby(col, sort=True) if len(f) >= min_group}
@@ -147,6 +149,8 @@ def cox_model(surv: pd.DataFrame, features: pd.DataFrame, decision_age: int = 2,
               covariates=COX_FEATURES, min_category_count: int = 30) -> CoxResult:
     """Cox model (Efron ties) with standardised decision-age indicators and host type dummies
     (reference: the most common host), delayed entry at the decision age."""
+    from ..fitlog import record as record_fit
+    record_fit("cox_model")
     from statsmodels.duration.hazard_regression import PHReg
 
     d = surv.join(features[list(covariates)], how="inner")

@@ -86,7 +86,7 @@ def parse_term(term: str) -> list[tuple[str, int]]:
     return factors
 
 
-def _numeric_column(df: pd.DataFrame, name: str, role: str, allow_missing: bool = False) -> np.ndarray:
+def numeric_column(df: pd.DataFrame, name: str, role: str, allow_missing: bool = False) -> np.ndarray:
     col = df[name]
     if pd.api.types.is_bool_dtype(col):
         col = col.astype(float)
@@ -157,7 +157,7 @@ def build_design(
     if len(df) == 0:
         raise ValueError("the data frame has no rows")
 
-    d = _numeric_column(df, treatment, "treatment")
+    d = numeric_column(df, treatment, "treatment")
     if not np.all((d == 0) | (d == 1)):
         values = np.unique(d)
         shown = values[:6].tolist()
@@ -171,7 +171,7 @@ def build_design(
             "both groups are needed"
         )
 
-    y = _numeric_column(df, outcome, "outcome", allow_missing=allow_missing_outcome)
+    y = numeric_column(df, outcome, "outcome", allow_missing=allow_missing_outcome)
     observed = None
     if allow_missing_outcome:
         present = np.isfinite(y)
@@ -195,7 +195,7 @@ def build_design(
         if clusters.max() < 1:
             raise ValueError(f"cluster column {cluster!r} has a single cluster: clustered standard errors need several")
     if weights is not None:
-        w = _numeric_column(df, weights, "weights")
+        w = numeric_column(df, weights, "weights")
         if (w < 0).any():
             rows = list(df.index[w < 0][:5])
             raise ValueError(f"weights column {weights!r} has negative values; first rows: {rows}")
@@ -209,7 +209,7 @@ def build_design(
     full[:, 0] = 1.0
     cols = {}
     for j, name in enumerate(covariates, start=1):
-        full[:, j] = cols[name] = _numeric_column(df, name, "covariate")
+        full[:, j] = cols[name] = numeric_column(df, name, "covariate")
         if np.ptp(full[:, j]) == 0:
             raise ValueError(
                 f"covariate {name!r} is constant (every row equals {full[0, j]:g}); "
@@ -220,7 +220,7 @@ def build_design(
         col[:] = 1.0
         for name, power in factors:
             if name not in cols:
-                cols[name] = _numeric_column(df, name, "propensity term")
+                cols[name] = numeric_column(df, name, "propensity term")
             col *= cols[name] ** power if power > 1 else cols[name]
         if np.ptp(col) == 0:
             raise ValueError(f"propensity term {term!r} is constant in the data")

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from . import _diagnostics as diag
-from ._design import _numeric_column, build_design, subset
+from ._design import numeric_column, build_design, subset
 from ._inference import clustered_se, unclustered_se
 from ._matching import match_att
 from ._propensity import crump_bounds, fit_logit, overlap_summary
@@ -219,7 +219,7 @@ def training_effect(
         if missing_outcome == "ipw" and response_probability is not None:
             if response_probability not in df.columns:
                 raise ValueError(f"response probability column {response_probability!r} not found in the data")
-            given = _numeric_column(df.loc[answered], response_probability, "response probability")
+            given = numeric_column(df.loc[answered], response_probability, "response probability")
             if not ((given > 0) & (given <= 1)).all():
                 bad = list(df.index[answered][~((given > 0) & (given <= 1))][:5])
                 raise ValueError(f"response probability column {response_probability!r} must lie in (0, 1]; "

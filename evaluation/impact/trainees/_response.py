@@ -76,7 +76,7 @@ def fit_response(des: Design, extra: np.ndarray | None, names: tuple[str, ...]) 
 
 def extra_columns(df: pd.DataFrame, des: Design, names: tuple[str, ...]) -> np.ndarray | None:
     """The response model's extra columns, validated on the rows of groups with blank outcomes."""
-    from ._design import _numeric_column
+    from ._design import numeric_column
 
     if not names:
         return None
@@ -91,7 +91,7 @@ def extra_columns(df: pd.DataFrame, des: Design, names: tuple[str, ...]) -> np.n
     extra = np.zeros((des.n, len(names)))
     if modelled.any():
         part = df.loc[modelled, list(names)]
-        extra[modelled] = np.column_stack([_numeric_column(part, c, "response covariate") for c in names])
+        extra[modelled] = np.column_stack([numeric_column(part, c, "response covariate") for c in names])
     return extra
 
 
@@ -229,12 +229,12 @@ class LeeBounds:
     n_clusters: int | None = None
     notes: list[str] = field(default_factory=list)
 
-    def conf_int(self, alpha: float = 0.05) -> tuple[float, float]:
-        """Imbens & Manski (2004) interval: covers the (partially identified) effect with 1 - alpha."""
-        return tuple(float(v) for v in _imbens_manski(self.lower, self.upper, self.se_lower, self.se_upper, alpha))
+    def conf_int(self, level: float = 0.95) -> tuple[float, float]:
+        """Imbens & Manski (2004) interval: covers the (partially identified) effect with probability ``level``."""
+        return tuple(float(v) for v in _imbens_manski(self.lower, self.upper, self.se_lower, self.se_upper, 1 - level))
 
     def summary(self, alpha: float = 0.05) -> pd.DataFrame:
-        low, high = self.conf_int(alpha)
+        low, high = self.conf_int(1 - alpha)
         return pd.DataFrame([{
             "method": "lee_bounds",
             "estimand": "att of respondents",

@@ -81,9 +81,9 @@ class TrainingEffect:
             raise AttributeError(f"this result estimates the {self.estimand.upper()}; use .estimate or .att")
         return self.estimate
 
-    def conf_int(self, alpha: float = 0.05) -> tuple[float, float]:
-        """Normal-approximation confidence interval."""
-        z = stats.norm.ppf(1 - alpha / 2)
+    def conf_int(self, level: float = 0.95) -> tuple[float, float]:
+        """Normal-approximation confidence interval at ``level`` (0.95: 95%)."""
+        z = stats.norm.ppf(0.5 + level / 2)
         return (self.estimate - z * self.se, self.estimate + z * self.se)
 
     @property
@@ -93,7 +93,7 @@ class TrainingEffect:
     def summary(self, alpha: float = 0.05) -> pd.DataFrame:
         """One-row table: method, estimand, estimate, se, ci_low, ci_high, n_treated, n_control,
         then se_unclustered, n_clusters and robustness_value (NaN where not computed)."""
-        low, high = self.conf_int(alpha)
+        low, high = self.conf_int(1 - alpha)
         return pd.DataFrame(
             [
                 {
