@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/n
 SCOPE  ?= 33
 JOBS   ?= 2
 
-.PHONY: setup report test lab sample clean browser
+.PHONY: setup report test lab sample clean browser notebooks
 
 setup: $(STAMP)
 
@@ -34,6 +34,10 @@ browser:
 
 lab: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab notebooks/
+
+# the percent scripts beside the notebooks (readable diffs), from the notebooks
+notebooks: $(STAMP)
+	$(BIN)/jupytext --quiet --sync notebooks/*.ipynb
 
 sample: $(STAMP)
 	$(BIN)/blkk sample --seed 20260101 --out data/sample

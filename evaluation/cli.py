@@ -80,7 +80,9 @@ def _cmd_report(args) -> int:
         if not notebooks:
             print(f"error: no notebook matches {args.notebooks!r}", file=sys.stderr)
             return 2
-    run_name = args.run or (args.scope if not args.each else f"{args.scope}-{args.each}")
+    from .report.index import language_run
+
+    run_name = args.run or language_run(args.scope if not args.each else f"{args.scope}-{args.each}", args.language)
     result = run_report(
         notebooks=notebooks,
         regions=regions,

@@ -167,13 +167,12 @@ def page_map(dataset, region: str, risk=None, language: str = "en", save_to: str
     index of a one-region run shows it).
     """
     if is_regency(region):
-        return None, ("a regency page has no map of its own; the province page maps all its regencies"
-                      if language != "id" else "halaman kabupaten/kota tidak memuat peta; halaman provinsi memetakan semua kabupaten/kotanya")
+        return None, section("map", language)["regency_page"]
     values = regency_values(dataset, region, risk, estimates=region != NATIONAL)
 
     fig = plot_regencies(values, title=region_name(region), language=language)
     if fig is None:
-        return None, "no regency of the region has a value to map"
+        return None, section("map", language)["nothing_to_map"]
     if save_to:
         from pathlib import Path
 

@@ -60,23 +60,25 @@ def stage_by_age(df: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
     return tab.reset_index()
 
 
+#: The columns a reader needs, as published (rates in per cent: ``*_pct``); headers from the
+#: catalogue (``col.*``).
 READABLE = {
     "centers": "centers",
     "packages": "packages",
-    "self_funded_packages": "self-funded packages",
-    "trainees_enrolled": "trainees enrolled",
-    "completion_rate": "completed %",
-    "certification_rate": "certified %",
-    "placement_rate": "placed %",
-    "own_revenue_share": "own revenue / cost %",
-    "mandiri_share": "mandiri %",
+    "self_funded_packages": "self_funded_packages",
+    "trainees_enrolled": "trainees_enrolled",
+    "completion_rate": "completed_pct",
+    "certification_rate": "certified_pct",
+    "placement_rate": "placed_pct",
+    "own_revenue_share": "own_revenue_pct",
+    "mandiri_share": "mandiri_pct",
 }
 
 
 def readable(table: pd.DataFrame, by: str) -> pd.DataFrame:
     """The columns a reader needs, rates as percentages, indexed by the grouping."""
     out = table[[by, *READABLE]].rename(columns=READABLE).set_index(by)
-    for col in ("completed %", "certified %", "placed %", "own revenue / cost %", "mandiri %"):
+    for col in ("completed_pct", "certified_pct", "placed_pct", "own_revenue_pct", "mandiri_pct"):
         out[col] = (out[col] * 100).round(1)
     return out
 
@@ -92,7 +94,7 @@ def table(df: pd.DataFrame, by: str, min_cell: int, latest_year: bool = False) -
     grouped = outcomes_by(df, by)
     if latest_year:
         grouped = grouped.sort_values("centers", ascending=False)
-    return suppress_small_cells(readable(grouped, by), ["trainees enrolled"], min_cell)
+    return suppress_small_cells(readable(grouped, by), ["trainees_enrolled"], min_cell)
 
 
 def counts_text(name: str, local, df: pd.DataFrame, language: str = "en") -> str:

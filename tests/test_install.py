@@ -51,6 +51,8 @@ def test_report_runs_from_any_folder_after_pip_install(installed, tmp_path):
     again = _blkk(installed, tmp_path, "report", "--scope", "33.26", "--notebooks", "01,03", "--no-progress",
                   "--language", "id", "--compare-to", str(run))
     assert again.returncode == 0, again.stderr[-3000:]
-    index = (run / "index.html").read_text()
+    index = (tmp_path / "reports" / "33.26-id" / "index.html").read_text()
     assert 'lang="id"' in index and "Yang berubah sejak eksekusi" in index
+    assert 'href="../33.26/index.html"' in index  # the switch to the English report of the scope
+    assert 'href="../33.26-id/index.html"' in (run / "index.html").read_text()
     assert sys.executable not in index

@@ -51,3 +51,18 @@ def test_notebook_rejects_bad_region(small_sample, tmp_path):
             str(path), str(tmp_path / "x.ipynb"), parameters={"region": "99.99", "data_dir": str(small_sample)},
             kernel_name=KERNEL_NAME, cwd=str(NOTEBOOK_DIR), progress_bar=False,
         )
+
+
+def test_every_notebook_has_its_percent_script_in_sync():
+    """``notebooks/<name>.py`` (jupytext percent format) says what the notebook says, so a
+    change to a notebook reads as a plain diff; ``make notebooks`` rewrites them."""
+    import jupytext
+
+    for path in NOTEBOOKS:
+        script = path.with_suffix(".py")
+        assert script.is_file(), f"{script.name} is missing: run `make notebooks`"
+        nb = jupytext.read(path)
+        expected = jupytext.writes(nb, fmt="py:percent")
+        assert script.read_text(encoding="utf-8") == expected, f"{script.name} differs from {path.name}: run `make notebooks`"
+        paired = jupytext.read(script)
+        assert [(c.cell_type, c.source) for c in paired.cells] == [(c.cell_type, c.source) for c in nb.cells]

@@ -382,7 +382,40 @@ def test_dask_local_cluster_runs_the_same_tasks(tmp_path):
     assert (result.path / "index.html").is_file() and (result.path / "34" / "metrics.json").is_file()
 
 
+@pytest.mark.notebooks
+@pytest.mark.slow
+def test_dask_local_cluster_runs_the_project_notebooks_like_the_process_pool(tmp_path, small_sample):
+    """The project's own notebooks (the national stage included) through two Dask workers
+    publish the same numbers as through the process pool."""
+    distributed = pytest.importorskip("distributed", reason="Dask distributed is not installed")
+    notebooks = [p for p in cli.default_notebooks() if p.stem.startswith(("00", "05"))]
+    params = {"data_dir": str(small_sample)}
+    pool = run_report(notebooks, ["33.26", "33.75"], params, tmp_path / "pool", "r", jobs=2, progress=False)
+    with distributed.LocalCluster(processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
+        dask = run_report(notebooks, ["33.26", "33.75"], params, tmp_path / "dask", "r", progress=False,
+                          scheduler=cluster.scheduler_address)
+    assert {t.status for t in pool.tasks} == {t.status for t in dask.tasks} == {"ok"}
+    assert {(t.region, Path(t.notebook).name): t.metrics for t in pool.tasks} == \
+        {(t.region, Path(t.notebook).name): t.metrics for t in dask.tasks}
+    assert dask.manifest["execution"]["national_fit"]["fitted"] is True
+
+
 # --------------------------------------------------------------------------- fit once (no kernels)
+
+
+def fit_and_plain(tmp_path):
+    """A notebook that takes a ``fit_dir``, one that does not, and a data folder."""
+    nb_dir = tmp_path / "nbs"
+    nb_dir.mkdir()
+    with_fit = notebook(nb_dir / "with_fit.ipynb", "print(1)")
+    nb = nbformat.read(with_fit, as_version=4)
+    nb.cells[1].source += '\nfit_dir: str = ""  # folder of national models'
+    nbformat.write(nb, with_fit)
+    plain = notebook(nb_dir / "plain.ipynb", "print(2)")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "centers.csv").write_text("center_id\nC1\n")
+    return with_fit, plain, data
 
 
 def test_national_models_fitted_once_and_passed_to_notebooks_that_ask(tmp_path, counting_runner, monkeypatch):
@@ -400,16 +433,7 @@ def test_national_models_fitted_once_and_passed_to_notebooks_that_ask(tmp_path, 
     seen = []
     fake = runner_mod.execute_task
     monkeypatch.setattr(runner_mod, "execute_task", lambda task, options: seen.append(dict(task.parameters)) or fake(task, options))
-    nb_dir = tmp_path / "nbs"
-    nb_dir.mkdir()
-    with_fit = notebook(nb_dir / "with_fit.ipynb", "print(1)")
-    nb = nbformat.read(with_fit, as_version=4)
-    nb.cells[1].source += '\nfit_dir: str = ""  # folder of national models'
-    nbformat.write(nb, with_fit)
-    plain = notebook(nb_dir / "plain.ipynb", "print(2)")
-    data = tmp_path / "data"
-    data.mkdir()
-    (data / "centers.csv").write_text("center_id\nC1\n")
+    with_fit, plain, data = fit_and_plain(tmp_path)
     out = tmp_path / "reports"
 
     first = run_report([with_fit, plain], ["33", "34"], {"data_dir": str(data)}, out, "r", progress=False)
@@ -433,16 +457,7 @@ def test_a_failed_national_fit_fails_the_notebooks_that_need_it_and_only_those(t
         raise RuntimeError("planted: the risk model did not converge")
 
     monkeypatch.setattr(national, "ensure", broken)
-    nb_dir = tmp_path / "nbs"
-    nb_dir.mkdir()
-    with_fit = notebook(nb_dir / "with_fit.ipynb", "print(1)")
-    nb = nbformat.read(with_fit, as_version=4)
-    nb.cells[1].source += '\nfit_dir: str = ""  # folder of national models'
-    nbformat.write(nb, with_fit)
-    plain = notebook(nb_dir / "plain.ipynb", "print(2)")
-    data = tmp_path / "data"
-    data.mkdir()
-    (data / "centers.csv").write_text("center_id\nC1\n")
+    with_fit, plain, data = fit_and_plain(tmp_path)
     result = run_report([with_fit, plain], ["33"], {"data_dir": str(data)}, tmp_path / "reports", "r", progress=False)
     status = {Path(t.notebook).stem: t for t in result.tasks}
     assert status["with_fit"].status == "failed" and "planted: the risk model did not converge" in status["with_fit"].error

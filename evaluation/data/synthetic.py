@@ -938,7 +938,7 @@ def _make_trainees(reg, centers, cy, ry, rngs, extra_rngs, n_trained_target=6500
     })
     for name, values in biases.items():
         col = np.full(len(k), np.nan)
-        col[tk] = np.round(values, 6 if name.endswith("employed") else 1)
+        col[tk] = np.round(values, 6 if name.endswith("employed") else 1) + 0.0  # no "-0.0" from summation order
         po[name] = col
     df = df.sort_values("person_id", kind="stable").reset_index(drop=True)
     po = po.sort_values("person_id", kind="stable").reset_index(drop=True)

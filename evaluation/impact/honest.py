@@ -149,13 +149,15 @@ class SensitivityResult:
                              "delta": "DeltaRM" if self.method == "relative_magnitudes"
                              else "DeltaSD"})
 
-    def plot(self, ax=None):
+    def plot(self, ax=None, language: str = "en"):
         """HonestDiD's sensitivity plot: original CI, then robust CIs against the grid.
 
         The original (parallel-trends) interval is drawn one grid step left of the
         smallest grid value; a dashed vertical line marks ``breakdown``.
         """
         import matplotlib.pyplot as plt
+
+        from ..text import t
 
         if ax is None:
             fig, ax = plt.subplots(figsize=(7, 4))
@@ -166,25 +168,25 @@ class SensitivityResult:
         x_orig = grid[0] - step
         cap = step / 4
         lo, hi = self.original
-        ax.vlines([x_orig], [lo], [hi], color="C3", lw=2, label="original (parallel trends)")
+        ax.vlines([x_orig], [lo], [hi], color="C3", lw=2, label=t("impact.honest.original", language))
         ax.hlines([lo, hi], x_orig - cap, x_orig + cap, color="C3", lw=2)
         ok = np.isfinite(self.lower) & np.isfinite(self.upper)
         ax.vlines(grid[ok], self.lower[ok], self.upper[ok], color="C0", lw=2,
-                  label=f"robust ({self.ci_method})")
+                  label=t("impact.honest.robust", language, ci_method=self.ci_method))
         for edge in (self.lower[ok], self.upper[ok]):
             ax.hlines(edge, grid[ok] - cap, grid[ok] + cap, color="C0", lw=2)
         ax.axhline(0, color="black", lw=0.8)
         bd = self.breakdown
         if bd is not None:
             ax.axvline(bd, color="grey", ls="--", lw=1,
-                       label=f"breakdown {self.parameter} = {bd:.4g}")
-        ax.set_xticks([x_orig, *grid], ["original", *(f"{g:.3g}" for g in grid)],
+                       label=t("impact.honest.breakdown", language, parameter=self.parameter, value=f"{bd:.4g}"))
+        ax.set_xticks([x_orig, *grid], [t("impact.honest.original_tick", language), *(f"{g:.3g}" for g in grid)],
                       rotation=45 if grid.size > 6 else 0)
         symbol = r"$\bar{M}$" if self.parameter == "Mbar" else "$M$"
         ax.set_xlabel(symbol)
-        ax.set_ylabel(f"{1 - self.alpha:.0%} confidence set for l'tau_post")
-        ax.set_title("Relative magnitudes (Delta^RM)" if self.method == "relative_magnitudes"
-                     else "Smoothness (Delta^SD)", fontsize=10)
+        ax.set_ylabel(t("impact.honest.ylabel", language, level=f"{1 - self.alpha:.0%}"))
+        ax.set_title(t("impact.honest.title_rm" if self.method == "relative_magnitudes" else "impact.honest.title_sd",
+                       language), fontsize=10)
         ax.legend(fontsize=7, frameon=False, loc="upper left")
         fig.tight_layout()
         return fig

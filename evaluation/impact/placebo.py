@@ -30,14 +30,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .within import Design, WithinProvinceDiD
+from .within import Design, Reason, WithinProvinceDiD
 
 #: Fewest placebo regencies a treated regency needs: with fewer, a 5% test cannot reject.
 MIN_POOL = 19
 
 
 class PlaceboUnavailable(ValueError):
-    """Placebo inference cannot be done for this region; the message says why."""
+    """Placebo inference cannot be done for this region; the message says why (in English),
+    ``reason`` the same as a :class:`~evaluation.impact.within.Reason` for any language."""
+
+    def __init__(self, reason: Reason):
+        super().__init__(reason.text())
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -199,7 +204,7 @@ def draws(fit: WithinProvinceDiD, W: np.ndarray, res: Residuals, n_draws: int = 
         p = d.province[unit]
         sigma_p = res.sigma.get(p)
         if sigma_p is None:
-            raise PlaceboUnavailable(f"too few regency-years without a center in province {p} to measure its noise")
+            raise PlaceboUnavailable(Reason.of("impact.placebo.no_noise", province=str(p)))
         t_idx = np.array([e[0] for e in entries])
         b_idx = np.array([e[1] for e in entries])
         weights = np.array([e[2] for e in entries])                      # entries x k
@@ -208,10 +213,10 @@ def draws(fit: WithinProvinceDiD, W: np.ndarray, res: Residuals, n_draws: int = 
         if d.cohort[unit] > 0 and unit in set(fit.region_units.tolist()):
             pools[str(d.units[unit])] = len(pool)
         if len(pool) < min_pool:
-            who = "regency" if unit in set(fit.region_units.tolist()) else "comparison regency"
-            raise PlaceboUnavailable(
-                f"only {len(pool)} regencies of other provinces had no center through {last}; "
-                f"at least {min_pool} are needed to stand in for {who} {d.units[unit]}")
+            own = unit in set(fit.region_units.tolist())
+            raise PlaceboUnavailable(Reason.of(
+                "impact.placebo.too_few_for_regency" if own else "impact.placebo.too_few_for_comparison",
+                n=len(pool), year=last, min_pool=min_pool, regency=str(d.units[unit])))
         u = res.u[pool]
         path = u[:, t_idx] - u[:, b_idx]                                 # pool x entries
         # residuals of a year model shrink by (n - 1) / n in each year: undo it

@@ -28,8 +28,10 @@ import pandas as pd
 from ..data.regions import NATIONAL
 from ..formatting import Z975
 from ..formatting import effect as format_effect
+from ..text import has, t
 from . import placebo as _placebo
 from . import within as _within
+from .within import Reason
 from .did import AggregateResult, AttGtResult, att_gt
 from .power import mde, mde_from_result
 from .twfe import TwfeResult, compare_twfe_cs, twfe, twfe_event_study
@@ -38,6 +40,38 @@ OUTCOMES = {
     "unemployment_rate": "Open unemployment rate (TPT, pp)",
     "log_mean_wage": "Log mean monthly wage",
 }
+
+
+def outcome_label(outcome: str, language: str = "en") -> str:
+    """An outcome's name as a reader sees it (:data:`OUTCOMES` in English)."""
+    key = f"impact.outcome.{outcome}"
+    return t(key, language) if has(key, language) else OUTCOMES.get(outcome, outcome)
+
+
+#: How intervals were obtained (the labels results carry), and their catalogue keys.
+_METHODS = {
+    "analytic, clustered by regency": "impact.method.analytic_regency",
+    "analytic, clustered by province": "impact.method.analytic_province",
+    "placebo regencies": "impact.method.placebo",
+    "sup-t over pre-period cells, multiplier bootstrap": "impact.method.multiplier",
+}
+
+
+def method_text(label: str, language: str = "en") -> str:
+    """A result's inference label (``"placebo regencies"``, ...) in ``language``."""
+    key = _METHODS.get(label)
+    return t(key, language) if key else label
+
+
+def _range(outcome: str, lo, hi, language: str) -> str:
+    return t("impact.range", language, lo=format_effect(outcome, lo), hi=format_effect(outcome, hi))
+
+
+def _yes_no(value, language: str):
+    """A yes/no cell: the boolean itself in English (the table style writes it), words otherwise."""
+    if language == "en" or value is None:
+        return value
+    return t("impact.yes" if value else "impact.no", language)
 
 #: Fewest treated regencies, and fewest comparison regencies in every cell, for analytic
 #: (influence-function) intervals in a region; otherwise placebo regencies. Chosen in
@@ -93,19 +127,28 @@ class PreTest:
     periods: tuple[int, ...] = ()
     method: str = ""
     reason: str = ""
+    why: Reason | None = None   # ``reason`` for a page in any language
+
+    @classmethod
+    def not_computed(cls, key: str, **kwargs) -> "PreTest":
+        why = Reason.of(key)
+        return cls(computed=False, reason=why.text(), why=why, **kwargs)
+
+    def reason_text(self, language: str = "en") -> str:
+        return self.reason if self.why is None or language == "en" else self.why.text(language)
 
     def summary(self) -> pd.DataFrame:
         return pd.DataFrame([{"test": "sup-t over pre-periods", "statistic": self.statistic, "p_value": self.p_value,
                               "pre_periods": len(self.periods), "method": self.method,
                               "note": self.reason}])
 
-    def text(self) -> str:
+    def text(self, language: str = "en") -> str:
         if not self.computed:
-            return f"Pre-trend test not computed: {self.reason}"
-        verdict = "no sign of diverging trends before opening" if self.p_value >= 0.05 else \
-            "trends already diverged before opening: read the estimate with the sensitivity bounds"
-        return (f"Pre-trend test (sup-t over {len(self.periods)} pre-period{'s' if len(self.periods) != 1 else ''}, "
-                f"{self.method}): p = {self.p_value:.2f}, {verdict}.")
+            return t("impact.pretest.not_computed", language, reason=self.reason_text(language))
+        verdict = t("impact.pretest.parallel" if self.p_value >= 0.05 else "impact.pretest.diverged", language)
+        n = len(self.periods)
+        return t("impact.pretest.result_one" if n == 1 else "impact.pretest.result", language, n=n,
+                 method=method_text(self.method, language), p=f"{self.p_value:.2f}", verdict=verdict)
 
 
 @dataclass
@@ -127,7 +170,7 @@ class EventStudy:
         return pd.DataFrame({"event_time": self.event_time, "estimate": self.estimate, "se": self.se,
                              "ci_low": self.ci_low, "ci_high": self.ci_high, "treated_regencies": self.n_treated})
 
-    def plot(self, ax=None, title: str | None = None):
+    def plot(self, ax=None, title: str | None = None, language: str = "en"):
         import matplotlib.pyplot as plt
 
         if ax is None:
@@ -141,15 +184,17 @@ class EventStudy:
         order = np.argsort(e)
         e, est, lo, hi = e[order], est[order], lo[order], hi[order]
         post = e >= 0
-        for mask, color, label in ((~post, "#7f7f7f", "before opening (placebo)"), (post, "#1f5f8b", "after opening")):
+        for mask, color, label in ((~post, "#7f7f7f", t("impact.plot.before", language)),
+                                   (post, "#1f5f8b", t("impact.plot.after", language))):
             if mask.any():
                 ax.errorbar(e[mask], est[mask], yerr=[est[mask] - lo[mask], hi[mask] - est[mask]], fmt="o",
                             color=color, capsize=3, label=label)
         ax.axhline(0, color="black", lw=0.8)
         ax.axvline(-0.5, color="grey", ls=":", lw=0.8)
-        ax.set_xlabel("Years since the first center opened (reference: the year before)")
-        ax.set_ylabel(OUTCOMES.get(self.outcome, self.outcome))
-        ax.set_title(title or f"Event study, 95% intervals ({self.method})", fontsize=10, loc="left")
+        ax.set_xlabel(t("impact.plot.event_x", language))
+        ax.set_ylabel(outcome_label(self.outcome, language))
+        ax.set_title(title or t("impact.plot.event_title", language, method=method_text(self.method, language)),
+                     fontsize=10, loc="left")
         ax.legend(fontsize=8, frameon=False)
         fig.tight_layout()
         return fig
@@ -162,6 +207,12 @@ class Sensitivity:
     first: dict = field(default_factory=dict)     # method -> SensitivityResult
     average: dict = field(default_factory=dict)
     reason: str = ""
+    why: tuple = ()    # ``reason`` as Reasons, for a page in any language
+
+    def reason_text(self, language: str = "en") -> str:
+        if language == "en" or not self.why:
+            return self.reason.strip()
+        return " ".join(r.text(language) for r in self.why)
 
     @property
     def computed(self) -> bool:
@@ -183,17 +234,17 @@ class Sensitivity:
         return {f"{target}_{method}": res.breakdown for target, by in (("first", self.first), ("average", self.average))
                 for method, res in by.items()}
 
-    def plot(self):
+    def plot(self, language: str = "en"):
         import matplotlib.pyplot as plt
 
-        panels = [(t, r) for t, by in (("first year", self.first), ("average", self.average)) for r in by.values()]
+        panels = [(t(f"impact.sensitivity.{target}", language), r)
+                  for target, by in (("first", self.first), ("average", self.average)) for r in by.values()]
         fig, axes = plt.subplots(1, len(panels), figsize=(3.4 * len(panels), 3.4), squeeze=False)
         for ax, (target, res) in zip(axes[0], panels):
-            res.plot(ax=ax)
+            res.plot(ax=ax, language=language)
             ax.set_title("")
-            ax.set_title(f"{target}: {'relative magnitudes' if res.method == 'relative_magnitudes' else 'smoothness'}",
-                         fontsize=9, loc="left")
-            ax.set_ylabel("95% set for the effect" if ax is axes[0][0] else "")
+            ax.set_title(f"{target}: {t(f'impact.restriction.{res.method}', language)}", fontsize=9, loc="left")
+            ax.set_ylabel(t("impact.sensitivity.ylabel", language) if ax is axes[0][0] else "")
         fig.tight_layout()
         return fig
 
@@ -231,10 +282,15 @@ class RegionalImpact:
     pool_sizes: dict = field(default_factory=dict)
     trajectory: pd.DataFrame | None = None
     fewest_controls: int | None = None
+    why: Reason | None = None   # ``reason`` for a page in any language
 
     @property
     def estimated(self) -> bool:
         return self.status == "estimated"
+
+    def reason_text(self, language: str = "en") -> str:
+        """Why there is no estimate, in ``language`` (``reason`` is the English)."""
+        return self.reason if self.why is None or language == "en" else self.why.text(language)
 
     @property
     def pretest(self) -> PreTest | None:
@@ -244,15 +300,16 @@ class RegionalImpact:
         """The region's treated cells with whether each is identified, and why not."""
         return self.cells[self.cells["region_treated"]].drop(columns="region_treated")
 
-    def identified_years(self) -> str:
+    def identified_years(self, language: str = "en") -> str:
         """Plain words: which years after opening the estimate covers."""
         post = self.cells[self.cells["region_treated"] & self.cells["identified"] & (self.cells["event_time"] >= 0)]
         if post.empty:
-            return "no year after opening"
+            return t("impact.years.none", language)
         e = sorted(post["event_time"].unique())
-        return f"year{'s' if len(e) > 1 else ''} {', '.join(str(x) for x in e)} after opening (0 = the opening year)"
+        return t("impact.years.many" if len(e) > 1 else "impact.years.one", language,
+                 years=", ".join(str(x) for x in e))
 
-    def identification(self) -> pd.DataFrame:
+    def identification(self, language: str = "en") -> pd.DataFrame:
         """One row per cohort of the region: regencies, years after opening estimated, why not more."""
         mine = self.cells[self.cells["region_treated"] & (self.cells["event_time"] >= 0)]
         rows = []
@@ -262,9 +319,9 @@ class RegionalImpact:
             years = ok["year"].tolist()
             rows.append({
                 "province_code": p, "cohort": int(g), "treated_regencies": int(grp["n_treated"].iloc[0]),
-                "years_estimated": _years_text(years) if years else "none",
+                "years_estimated": _years_text(years) if years else t("impact.none", language),
                 "not_estimated_from": int(missing["year"].min()) if len(missing) else None,
-                "why_not": missing.sort_values("year")["reason"].iloc[0] if len(missing) else "",
+                "why_not": _cell_reason(missing.sort_values("year").iloc[0], language) if len(missing) else "",
             })
         return pd.DataFrame(rows)
 
@@ -302,14 +359,15 @@ class RegionalImpact:
             out.update({f"{o}_breakdown_{k}": v for k, v in self.sensitivity.breakdowns().items()})
         return out
 
-    def plot(self, ax=None, title: str | None = None):
+    def plot(self, ax=None, title: str | None = None, language: str = "en"):
         """The event study; for a single regency its trajectory beside its comparison."""
         if self.trajectory is not None:
             p = self.simple.p_value if self.estimated else None
-            return plot_trajectory(self.trajectory, self.outcome, title or f"{self.region}", p, ax=ax)
+            return plot_trajectory(self.trajectory, self.outcome, title or f"{self.region}", p, ax=ax,
+                                   language=language)
         if self.event is None:
             raise ValueError(f"no event study for {self.region}: {self.reason}")
-        return self.event.plot(ax=ax, title=title)
+        return self.event.plot(ax=ax, title=title, language=language)
 
 
 # ---------------------------------------------------------------------------------------
@@ -370,11 +428,13 @@ def estimate(panel: pd.DataFrame, outcome: str, region: str = NATIONAL, *, min_c
     post = fit.items.event_time >= 0
     n_ident = len(np.unique(fit.items.unit[post]))
     if len(treated_units) == 0:
-        return RegionalImpact(status="refused", inference=None, n_treated_identified=0,
-                              reason="no regency of the region has a center: there is no effect to estimate", **base)
+        why = Reason.of("impact.reason.no_center")
+        return RegionalImpact(status="refused", inference=None, n_treated_identified=0, reason=why.text(), why=why,
+                              **base)
     if n_ident == 0:
-        return RegionalImpact(status="refused", inference=None, n_treated_identified=0,
-                              reason=_nothing_identified(table, min_controls), **base)
+        why = _nothing_identified(table, min_controls)
+        return RegionalImpact(status="refused", inference=None, n_treated_identified=0, reason=why.text(), why=why,
+                              **base)
 
     used_cells = np.unique(fit.items.cell)
     fewest_controls = int(cells.table["n_controls"].to_numpy()[used_cells].min())
@@ -419,8 +479,9 @@ def estimate(panel: pd.DataFrame, outcome: str, region: str = NATIONAL, *, min_c
         try:
             pd_draws = _placebo.draws(fit, W, res, n_draws=draws, seed=seed)
         except _placebo.PlaceboUnavailable as exc:
+            why = Reason.of("impact.reason.no_valid_interval", detail=exc.reason)
             return RegionalImpact(status="refused", inference="placebo", n_treated_identified=n_ident,
-                                  reason=f"no valid interval: {exc}", fewest_controls=fewest_controls, **base)
+                                  reason=why.text(), why=why, fewest_controls=fewest_controls, **base)
         sim = pd_draws.draws
         se = pd_draws.se()
         lo, hi = pd_draws.interval(est)
@@ -444,7 +505,7 @@ def estimate(panel: pd.DataFrame, outcome: str, region: str = NATIONAL, *, min_c
     event = EventStudy(event_time=np.asarray(events, int), estimate=est[ev_idx], se=se[ev_idx], ci_low=lo[ev_idx],
                        ci_high=hi[ev_idx], n_treated=np.asarray(n_by_event, int), vcov=V[np.ix_(ev_idx, ev_idx)],
                        method=label_method, outcome=outcome, pretest=pretest)
-    sens = _sensitivity(event) if sensitivity else Sensitivity(reason="not requested")
+    sens = _sensitivity(event) if sensitivity else _no_sensitivity("impact.sensitivity.not_requested")
     return RegionalImpact(status="estimated", reason="", inference=method, n_treated_identified=n_ident,
                           simple=simple, dose=dose, event=event, sensitivity=sens, mde=float(mde(simple.se)),
                           se_by_cluster=se_by_cluster, pool_sizes=pools, fewest_controls=fewest_controls,
@@ -461,6 +522,12 @@ def _years_text(years) -> str:
     return ", ".join(runs)
 
 
+def _cell_reason(row, language: str) -> str:
+    """Why a cell of the cells table is not identified, in ``language``."""
+    why = row.get("why")
+    return row["reason"] if language == "en" or not isinstance(why, Reason) else why.text(language)
+
+
 def trajectory(d: _within.Design, regency: str, min_controls: int = _within.MIN_CONTROLS) -> pd.DataFrame:
     """A regency's outcome by year beside the mean of its province's regencies without a
     center in that year, both relative to the year before its first center; the comparison
@@ -472,16 +539,17 @@ def trajectory(d: _within.Design, regency: str, min_controls: int = _within.MIN_
     b = int(np.flatnonzero(d.years == g - 1)[0])
     same = np.flatnonzero((d.province == d.province[k]) & (np.arange(d.n_units) != k))
     rows = []
-    for j, t in enumerate(d.years):
-        later = max(int(t), g - 1)
+    for j, year in enumerate(d.years):
+        later = max(int(year), g - 1)
         comp = same[(d.cohort[same] == 0) | (d.cohort[same] > later)]
-        rows.append({"year": int(t), "regency": float(d.y[k, j] - d.y[k, b]),
+        rows.append({"year": int(year), "regency": float(d.y[k, j] - d.y[k, b]),
                      "comparison": float((d.y[comp, j] - d.y[comp, b]).mean()) if len(comp) >= min_controls else np.nan,
                      "comparison_regencies": int(len(comp))})
     return pd.DataFrame(rows).assign(cohort=g)
 
 
-def plot_trajectory(traj: pd.DataFrame, outcome: str, title: str = "", p_value: float | None = None, ax=None):
+def plot_trajectory(traj: pd.DataFrame, outcome: str, title: str = "", p_value: float | None = None, ax=None,
+                    language: str = "en"):
     """The regency's path and its comparison's, from the year before its first center."""
     import matplotlib.pyplot as plt
 
@@ -490,16 +558,16 @@ def plot_trajectory(traj: pd.DataFrame, outcome: str, title: str = "", p_value: 
     else:
         fig = ax.figure
     g = int(traj["cohort"].iloc[0])
-    ax.plot(traj["year"], traj["regency"], marker="o", color="#1f5f8b", label="this regency")
+    ax.plot(traj["year"], traj["regency"], marker="o", color="#1f5f8b", label=t("impact.plot.this_regency", language))
     shown = traj[traj["comparison"].notna()]
     ax.plot(shown["year"], shown["comparison"], marker="s", color="#7f7f7f", ls="--",
-            label="regencies of the province without a center yet (mean)")
+            label=t("impact.plot.comparison", language))
     ax.axvspan(g - 0.5, traj["year"].max() + 0.5, color="#1f5f8b", alpha=0.06, lw=0)
     ax.axhline(0, color="black", lw=0.8)
-    ax.set_xlabel("Year (shaded: after the first center opened)")
-    ax.set_ylabel(f"Change since {g - 1}")
-    note = f"; placebo p-value {p_value:.2f}" if p_value is not None else ""
-    ax.set_title((title or "Trajectory") + note, fontsize=10, loc="left")
+    ax.set_xlabel(t("impact.plot.trajectory_x", language))
+    ax.set_ylabel(t("impact.plot.change_since", language, year=g - 1))
+    note = t("impact.plot.placebo_p", language, p=f"{p_value:.2f}") if p_value is not None else ""
+    ax.set_title((title or t("impact.plot.trajectory", language)) + note, fontsize=10, loc="left")
     ax.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2)
     fig.tight_layout()
     return fig
@@ -507,53 +575,50 @@ def plot_trajectory(traj: pd.DataFrame, outcome: str, title: str = "", p_value: 
 
 def describe(result: RegionalImpact, name: str | None = None, language: str = "en") -> str:
     """What a reviewer should read about one estimate, in plain words (Markdown)."""
-    label = OUTCOMES[result.outcome]
+    label = outcome_label(result.outcome, language)
     where = name or result.region
     if not result.estimated:
-        return f"**{label}.** No estimate for {where}: {result.reason}."
+        return t("impact.describe.refused", language, label=label, where=where, reason=result.reason_text(language))
     s, o = result.simple, result.outcome
     lo, hi = s.conf_int()
-    scope = "regencies of the whole country, each compared within its own province" if result.region == NATIONAL \
-        else "regencies compared with regencies of their own province that had no center yet"
+    scope = t("impact.describe.scope_national" if result.region == NATIONAL else "impact.describe.scope_region",
+              language)
     if s.method == "analytic":
-        how = f"interval from influence functions, clustered by {result.cluster}"
+        cluster = t(f"impact.cluster.{result.cluster}", language) if has(f"impact.cluster.{result.cluster}") \
+            else result.cluster
+        how = t("impact.describe.how_analytic", language, cluster=cluster)
     else:
         pools = list(result.pool_sizes.values())
-        how = (f"interval and p-value from placebo regencies of other provinces "
-               f"({min(pools)} or more stand-ins per regency)" if pools else "interval from placebo regencies")
+        how = (t("impact.describe.how_placebo_pools", language, n=min(pools)) if pools
+               else t("impact.describe.how_placebo", language))
     parts = [
-        f"**{label}.** {where}: {s.n_treated} of {result.n_treated} regencies with a center can be compared "
-        f"({scope}), in {result.identified_years()}.",
-        f"Average effect **{format_effect(o, s.estimate)}** (95% interval {format_effect(o, lo)} to "
-        f"{format_effect(o, hi)}, p = {s.p_value:.2f}; {how}).",
+        t("impact.describe.compared", language, label=label, where=where, n=s.n_treated, total=result.n_treated,
+          scope=scope, years=result.identified_years(language)),
+        t("impact.describe.average", language, estimate=format_effect(o, s.estimate), lo=format_effect(o, lo),
+          hi=format_effect(o, hi), p=f"{s.p_value:.2f}", how=how),
     ]
     detectable = format_effect(o, result.mde, signed=False)
     if lo <= 0 <= hi:
-        parts.append(f"The data could detect an effect of about {detectable} or more (80% power); a smaller one, "
-                     "in either direction, cannot be told apart from none.")
+        parts.append(t("impact.describe.undetectable", language, mde=detectable))
     else:
-        parts.append(f"The interval excludes zero; the smallest effect these data detect reliably is about {detectable}.")
+        parts.append(t("impact.describe.detectable", language, mde=detectable))
     if result.dose is not None:
         d = result.dose
-        parts.append(f"Per center per 10,000 labour force: {format_effect(o, d.estimate)} "
-                     f"(95% interval {format_effect(o, d.ci_low)} to {format_effect(o, d.ci_high)}), assuming the "
-                     "effect grows in proportion to the number of centers.")
-    parts.append(result.pretest.text())
+        parts.append(t("impact.describe.dose", language, estimate=format_effect(o, d.estimate),
+                       lo=format_effect(o, d.ci_low), hi=format_effect(o, d.ci_high)))
+    parts.append(result.pretest.text(language))
     sens = result.sensitivity
     if sens is not None and sens.computed:
         rm = sens.first.get("relative_magnitudes")
         if rm is not None:
             if rm.original[0] <= 0 <= rm.original[1]:
-                parts.append("Sensitivity: the effect in the opening year is not distinguishable from zero even "
-                             "if trends would have stayed exactly parallel, so there is no conclusion to break.")
+                parts.append(t("impact.describe.sens_no_conclusion", language))
             elif rm.breakdown is None:
-                parts.append(f"Sensitivity: the opening-year effect stays away from zero even if trends after opening "
-                             f"diverge {rm.grid[-1]:g} times as much as the largest change before opening.")
+                parts.append(t("impact.describe.sens_holds", language, mbar=f"{rm.grid[-1]:g}"))
             else:
-                parts.append(f"Sensitivity: the opening-year effect stays away from zero only if trends after opening "
-                             f"diverge less than {rm.breakdown:g} times the largest change before opening.")
+                parts.append(t("impact.describe.sens_breaks", language, mbar=f"{rm.breakdown:g}"))
     elif sens is not None and sens.reason:
-        parts.append(f"Sensitivity bounds not computed: {sens.reason.strip()}")
+        parts.append(t("impact.describe.sens_not_computed", language, reason=sens.reason_text(language)))
     return " ".join(parts)
 
 
@@ -563,23 +628,22 @@ def _norm_cdf(x):
     return ndtr(x)
 
 
-def _nothing_identified(table: pd.DataFrame, min_controls: int) -> str:
+def _nothing_identified(table: pd.DataFrame, min_controls: int) -> Reason:
     mine = table[table["region_treated"]]
     post = mine[mine["event_time"] >= 0]
     if post.empty:
-        return "no treated regency has a year before its first center in the panel"
+        return Reason.of("impact.reason.no_year_before")
     best = int(post["n_controls"].max())
-    return (f"in no year after a center opened were at least {min_controls} regencies of the province still "
-            f"without a center (at most {best}): the province's own trend cannot be separated from the effect")
+    return Reason.of("impact.reason.too_few_controls", min_controls=min_controls, best=best)
 
 
 def _sup_t(events: np.ndarray, est: np.ndarray, se: np.ndarray, sim: np.ndarray, method: str) -> PreTest:
     pre = np.flatnonzero(events < -1)
     if pre.size == 0:
-        return PreTest(computed=False, reason="no year before opening other than the reference year has a comparison")
+        return PreTest.not_computed("impact.pretest.no_pre")
     s = se[pre]
     if not np.all(np.isfinite(s)) or np.any(s <= 0):
-        return PreTest(computed=False, reason="a pre-period estimate has no spread in the draws", periods=tuple(events[pre]))
+        return PreTest.not_computed("impact.pretest.no_spread", periods=tuple(events[pre]))
     stat = float(np.max(np.abs(est[pre] / s)))
     null = np.max(np.abs(sim[:, pre] / s[None, :]), axis=1)
     p = float((1 + np.sum(null >= stat - 1e-12)) / (1 + len(null)))
@@ -603,7 +667,7 @@ def _sensitivity(event: EventStudy) -> Sensitivity:
         post.append(k)
         k += 1
     if not pre or not post:
-        return Sensitivity(reason="needs at least one pre-period (e = -2) and the opening year (e = 0) in the event study")
+        return _no_sensitivity("impact.sensitivity.needs_periods")
     idx = [int(np.flatnonzero(e == k)[0]) for k in pre + post]
     beta = event.estimate[idx]
     sigma = event.vcov[np.ix_(idx, idx)]
@@ -625,7 +689,14 @@ def _sensitivity(event: EventStudy) -> Sensitivity:
                         store[method] = honest.smoothness(beta, sigma, len(pre), len(post), l_vec=l_vec)
             except Exception as exc:  # reported, not hidden
                 out.reason += f"{name} / {method}: {exc}. "
+                out.why += (Reason.of("impact.sensitivity.failed", target=Reason.of(f"impact.sensitivity.{name}"),
+                                      restriction=Reason.of(f"impact.restriction.{method}")),)
     return out
+
+
+def _no_sensitivity(key: str) -> Sensitivity:
+    why = Reason.of(key)
+    return Sensitivity(reason=why.text(), why=(why,))
 
 
 # ---------------------------------------------------------------------------------------
@@ -661,6 +732,10 @@ class AcrossProvinces:
             ]
         ).assign(outcome=self.outcome, region=self.region, mde_80=self.mde)
 
+    def contrast_text(self, language: str = "en") -> str:
+        """:attr:`contrast` (TWFE against Callaway-Sant'Anna, in words) in ``language``."""
+        return self.contrast if language == "en" else compare_twfe_cs(self.twfe, self.simple, language=language)
+
     def pretest(self) -> PreTest:
         """Sup-t test over pre-period ATT(g,t), multiplier bootstrap (replaces the Wald test,
         whose covariance from a few dozen comparison regencies made it reject far too often)."""
@@ -668,7 +743,7 @@ class AcrossProvinces:
         se = self.att.se[pre]
         keep = pre[np.isfinite(se) & (se > 0)]
         if keep.size == 0:
-            return PreTest(computed=False, reason="no pre-period cell with a standard error")
+            return PreTest.not_computed("impact.pretest.no_se")
         se = self.att.se[keep]
         boot = _did_pre_draws(self.att, keep)
         stat = float(np.max(np.abs(self.att.att[keep] / se)))
@@ -793,25 +868,28 @@ def describe_all(results: dict[str, RegionalImpact], name: str, language: str = 
 
 def summary_table(results: dict[str, RegionalImpact], language: str = "en") -> pd.DataFrame:
     """One row per outcome: estimate, interval, p-value, inference, MDE, pre-test, breakdown."""
+    col = (lambda name: t(f"impact.col.{name}", language))
     rows = []
     for o, r in results.items():
-        row = {"outcome": OUTCOMES[o]}
+        row = {"outcome": outcome_label(o, language)}
         if not r.estimated:
-            row.update({"estimate": "not estimated", "note": r.reason})
+            row.update({"estimate": t("impact.not_estimated", language), col("note"): r.reason_text(language)})
         else:
             lo, hi = r.simple.conf_int()
             rm = r.sensitivity.first.get("relative_magnitudes") if r.sensitivity else None
             row.update({
                 "estimate": format_effect(o, r.simple.estimate),
-                "95% interval": f"{format_effect(o, lo)} to {format_effect(o, hi)}",
-                "p-value": round(r.simple.p_value, 3),
-                "per center per 10k labour force": format_effect(o, r.dose.estimate) if r.dose else "–",
-                "smallest detectable (80% power)": format_effect(o, r.mde, signed=False),
-                "treated regencies compared": f"{r.n_treated_identified} of {r.n_treated}",
-                "inference": r.event.method,
-                "pre-trend p-value": round(r.pretest.p_value, 3) if r.pretest.computed else "not computed",
-                "breakdown Mbar (opening year)": "–" if rm is None else ("no conclusion to break" if rm.original[0] <= 0 <= rm.original[1]
-                                                                          else (f"{rm.breakdown:g}" if rm.breakdown is not None else f"> {rm.grid[-1]:g}")),
+                col("interval"): _range(o, lo, hi, language),
+                col("p_value"): round(r.simple.p_value, 3),
+                col("per_center"): format_effect(o, r.dose.estimate) if r.dose else "–",
+                col("mde"): format_effect(o, r.mde, signed=False),
+                col("compared"): t("impact.n_of", language, n=r.n_treated_identified, total=r.n_treated),
+                col("inference"): method_text(r.event.method, language),
+                col("pretest_p"): round(r.pretest.p_value, 3) if r.pretest.computed else t("impact.not_computed",
+                                                                                              language),
+                col("breakdown"): "–" if rm is None else (
+                    t("impact.no_conclusion", language) if rm.original[0] <= 0 <= rm.original[1]
+                    else (f"{rm.breakdown:g}" if rm.breakdown is not None else f"> {rm.grid[-1]:g}")),
             })
         rows.append(row)
     return pd.DataFrame(rows)
@@ -819,15 +897,16 @@ def summary_table(results: dict[str, RegionalImpact], language: str = "en") -> p
 
 def across_table(results: dict[str, AcrossProvinces], language: str = "en") -> pd.DataFrame:
     """The across-country reference design: Callaway-Sant'Anna, TWFE, their contrast, pre-test."""
+    col = (lambda name: t(f"impact.col.{name}", language))
     rows = []
     for o, r in results.items():
         lo, hi = r.simple.conf_int()
         pre = r.pretest()
-        rows.append({"outcome": OUTCOMES[o], "Callaway-Sant'Anna": format_effect(o, r.simple.att),
-                     "95% interval": f"{format_effect(o, lo)} to {format_effect(o, hi)}",
-                     "static TWFE": format_effect(o, r.twfe.att),
-                     "pre-trend p-value": round(pre.p_value, 3) if pre.computed else "not computed",
-                     "TWFE against the robust estimate": r.contrast})
+        rows.append({"outcome": outcome_label(o, language), "Callaway-Sant'Anna": format_effect(o, r.simple.att),
+                     col("interval"): _range(o, lo, hi, language),
+                     col("twfe"): format_effect(o, r.twfe.att),
+                     col("pretest_p"): round(pre.p_value, 3) if pre.computed else t("impact.not_computed", language),
+                     col("contrast"): r.contrast_text(language)})
     return pd.DataFrame(rows)
 
 
@@ -840,29 +919,33 @@ def plot_region(results: dict[str, RegionalImpact], name: str, language: str = "
         return None
     fig, axes = plt.subplots(1, len(shown), figsize=(6.2 * len(shown), 4.0), squeeze=False)
     for ax, (o, r) in zip(axes[0], shown.items()):
-        r.plot(ax=ax, title=f"{name}: {OUTCOMES[o]}")
+        label = outcome_label(o, language)
+        r.plot(ax=ax, title=f"{name}: {label}", language=language)
         if r.trajectory is None:
-            ax.set_title(f"{name}: {OUTCOMES[o]}\n95% intervals, {r.event.method}", fontsize=9, loc="left")
+            ax.set_title(t("impact.plot.region_title", language, name=name, outcome=label,
+                           method=method_text(r.event.method, language)), fontsize=9, loc="left")
     fig.tight_layout()
     return fig
 
 
-def plot_sensitivity(results: dict[str, RegionalImpact], outcome: str = "unemployment_rate"):
+def plot_sensitivity(results: dict[str, RegionalImpact], outcome: str = "unemployment_rate", language: str = "en"):
     """Rambachan-Roth bounds of one outcome; None if they were not computed."""
     r = results.get(outcome)
     if r is None or not r.estimated or r.sensitivity is None or not r.sensitivity.computed:
         return None
-    return r.sensitivity.plot()
+    return r.sensitivity.plot(language=language)
 
 
 def why_no_figure(results: dict[str, RegionalImpact], what: str = "estimate", language: str = "en") -> str:
     """The reason shown where a figure cannot be drawn."""
     for r in results.values():
         if not r.estimated:
-            return r.reason
+            return r.reason_text(language)
         if what == "sensitivity" and (r.sensitivity is None or not r.sensitivity.computed):
-            return f"sensitivity bounds not computed: {r.sensitivity.reason.strip() if r.sensitivity else 'no event study'}"
-    return "nothing to draw"
+            reason = r.sensitivity.reason_text(language) if r.sensitivity else t("impact.figure.no_event_study",
+                                                                                 language)
+            return t("impact.figure.sens_not_computed", language, reason=reason)
+    return t("impact.figure.nothing", language)
 
 
 def sensitivity_table(results: dict[str, RegionalImpact], outcome: str = "unemployment_rate",
@@ -872,32 +955,37 @@ def sensitivity_table(results: dict[str, RegionalImpact], outcome: str = "unempl
     r = results.get(outcome)
     if r is None or not r.estimated or r.sensitivity is None or not r.sensitivity.computed:
         return None
+    col = (lambda name: t(f"impact.col.{name}", language))
     rows = []
-    for target, by in (("opening year", r.sensitivity.first), ("average after opening", r.sensitivity.average)):
+    for target, by in (("opening_year", r.sensitivity.first), ("average_after", r.sensitivity.average)):
         for method, res in by.items():
             keep = np.arange(len(res.grid)) if method == "relative_magnitudes" else \
                 np.unique(np.linspace(0, len(res.grid) - 1, points).round().astype(int))
             for k in keep:
-                rows.append({"effect": target,
-                             "restriction": ("relative magnitudes, M̄ = " if method == "relative_magnitudes" else "smoothness, M = ")
-                             + f"{res.grid[k]:.3g}",
-                             "95% set": f"{format_effect(outcome, res.lower[k])} to {format_effect(outcome, res.upper[k])}",
-                             "includes zero": bool(res.covers_zero[k])})
+                rows.append({col("effect"): t(f"impact.sens.{target}", language),
+                             col("restriction"): t("impact.sens.rm_at" if method == "relative_magnitudes"
+                                                   else "impact.sens.sd_at", language, value=f"{res.grid[k]:.3g}"),
+                             col("set"): _range(outcome, res.lower[k], res.upper[k], language),
+                             col("includes_zero"): _yes_no(bool(res.covers_zero[k]), language)})
     return pd.DataFrame(rows)
 
 
-def truth_table(results: dict[str, RegionalImpact], regency_effects: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
+def truth_table(results: dict[str, RegionalImpact], regency_effects: pd.DataFrame, panel: pd.DataFrame,
+                language: str = "en") -> pd.DataFrame:
     """Estimates beside the planted effect over the same regency-years (synthetic data only)."""
+    col = (lambda name: t(f"impact.col.{name}", language))
     rows = []
     for o, r in results.items():
         if not r.estimated:
-            rows.append({"outcome": OUTCOMES[o], "estimate": None, "truth": None, "covered": None, "note": r.reason})
+            rows.append({"outcome": outcome_label(o, language), "estimate": None, col("truth"): None,
+                         col("covered"): None, col("note"): r.reason_text(language)})
             continue
         truth = true_effect(r, regency_effects, panel=panel)
         lo, hi = r.simple.conf_int()
-        rows.append({"outcome": OUTCOMES[o], "estimate": r.simple.estimate, "ci_low": lo, "ci_high": hi,
-                     "truth": truth["att"], "covered": bool(lo <= truth["att"] <= hi) if truth["att"] is not None else None,
-                     "dose estimate": r.dose.estimate if r.dose else None, "dose truth": truth["dose"]})
+        covered = bool(lo <= truth["att"] <= hi) if truth["att"] is not None else None
+        rows.append({"outcome": outcome_label(o, language), "estimate": r.simple.estimate, "ci_low": lo, "ci_high": hi,
+                     col("truth"): truth["att"], col("covered"): _yes_no(covered, language),
+                     col("dose_estimate"): r.dose.estimate if r.dose else None, col("dose_truth"): truth["dose"]})
     return pd.DataFrame(rows)
 
 
@@ -910,10 +998,8 @@ def planted_truth_table(results: dict[str, RegionalImpact], data_dir, panel: pd.
     if not path.exists():
         from IPython.display import Markdown
 
-        from ..text import t
-
         return Markdown(t("truth.none", language))
-    return truth_table(results, pd.read_csv(path, dtype={"regency_code": str}), panel)
+    return truth_table(results, pd.read_csv(path, dtype={"regency_code": str}), panel, language)
 
 
 def metrics(results: dict[str, RegionalImpact], prefix: str) -> dict:
@@ -922,8 +1008,6 @@ def metrics(results: dict[str, RegionalImpact], prefix: str) -> dict:
 
 def short(result: RegionalImpact, language: str = "en") -> str:
     """One line: the estimate with its interval, or that there is none."""
-    from ..text import t
-
     o = result.outcome
     if not result.estimated:
         return t("headline.not_identified", language)
@@ -935,17 +1019,18 @@ def short(result: RegionalImpact, language: str = "en") -> str:
 def headline_text(national: RegionalImpact, local: RegionalImpact | None, name: str, language: str = "en") -> str:
     """The labour-market paragraph of the regional summary (notebook 00), in plain words."""
     o = national.outcome
-    label = "open unemployment (TPT)" if o == "unemployment_rate" else "the mean wage"
-    text = (f"**Nationally**, regencies with a center, each compared with regencies of its own province that had none "
-            f"yet: change in {label} of **{short(national)}**; the smallest effect these data could detect is about "
-            f"{format_effect(o, national.mde, signed=False)}.")
+    label = t("impact.headline.tpt" if o == "unemployment_rate" else "impact.headline.wage", language)
+    parts = [t("impact.headline.national", language, label=label, short=short(national, language),
+               mde=format_effect(o, national.mde, signed=False))]
     if local is None or local.region == NATIONAL:
-        return text
+        return parts[0]
     if local.estimated:
-        how = "from placebo regencies" if local.inference == "placebo" else "analytic"
-        text += (f" **In {name}**: {short(local)}, over {local.identified_years()} "
-                 f"({local.n_treated_identified} of {local.n_treated} regencies with a center compared; interval {how}; "
-                 f"detectable about {format_effect(o, local.mde, signed=False)}).")
+        how = t("impact.headline.how_placebo" if local.inference == "placebo" else "impact.headline.how_analytic",
+                language)
+        parts.append(t("impact.headline.local", language, name=name, short=short(local, language),
+                       years=local.identified_years(language), n=local.n_treated_identified, total=local.n_treated,
+                       how=how, mde=format_effect(o, local.mde, signed=False)))
     else:
-        text += f" **In {name}** there is no estimate: {local.reason}."
-    return text + " An interval that includes zero means the effect is too small to see with these data, not that it is zero."
+        parts.append(t("impact.headline.refused", language, name=name, reason=local.reason_text(language)))
+    parts.append(t("impact.headline.zero", language))
+    return " ".join(parts)

@@ -28,7 +28,9 @@ import numpy as np
 import pandas as pd
 
 from ..formatting import rupiah
+from ..text import has, t
 from .trainees import lee_bounds, response_probabilities, training_effect
+from .trainees._text import Message, Term, covariate_label, in_language, outcome_label
 
 #: Characteristics of the person measured before training.
 PERSON_COVARIATES = ["age", "female", "education_years", "married", "employed_before", "income_before_idr"]
@@ -49,7 +51,6 @@ METHODS = ("naive", "ols", "ra", "ipw", "match", "aipw")
 #: Island groups by the first digit of the Kemendagri province code.
 ISLAND_GROUPS = {"1": "sumatera", "2": "sumatera", "3": "jawa", "5": "bali_nusa_tenggara", "6": "kalimantan",
                  "7": "sulawesi", "8": "maluku_papua", "9": "maluku_papua"}
-#: Said above every subgroup table: the rows are not effects *of* the group.
 
 def estimation_frame(trainees: pd.DataFrame, centers: pd.DataFrame, regency_years: pd.DataFrame | None = None,
                      center_years: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -151,8 +152,7 @@ def propensity_terms(df: pd.DataFrame) -> list[str]:
 def _labour_market_note(df: pd.DataFrame) -> list[str]:
     if df.attrs.get("labour_market", True):
         return []
-    return ["The regency's minimum wage (log UMK) and unemployment rate are not among the covariates: no "
-            "regency_years table was passed to estimation_frame. Region, year and kota are."]
+    return [Message("trainees.warn.no_labour_market")]
 
 
 #: Column of response probabilities fitted once on the whole tracer study (see :func:`national_effects`).
@@ -196,11 +196,39 @@ def effects_table(results: dict) -> pd.DataFrame:
     return pd.concat([r.summary() for r in results.values()], ignore_index=True)
 
 
-def results_table(results_by_outcome: dict) -> pd.DataFrame:
-    """One row per outcome and method, with the BPS reliability flag of each estimate."""
+#: Columns named by a code that the English page shows through the report's tables (``col.*``
+#: or the code spelled out); other languages name them with ``trainees.col.<code>``. The
+#: remaining ``trainees.col.*`` columns are named in words in every language.
+_CODE_COLUMNS = frozenset({
+    "method", "estimand", "estimate", "se", "ci_low", "ci_high", "n_treated", "n_control", "se_unclustered",
+    "n_clusters", "robustness_value", "outcome", "trainees", "respondents", "note", "estimate_usd",
+    "gap_to_experiment", "warnings", "value",
+})
+
+
+def _headers(table: pd.DataFrame, language: str) -> pd.DataFrame:
+    """``table`` with its columns named in ``language`` (see :data:`_CODE_COLUMNS`)."""
+    names = {c: t(f"trainees.col.{c}", language) for c in table.columns
+             if has(f"trainees.col.{c}", language) and (language != "en" or c not in _CODE_COLUMNS)}
+    return table.rename(columns=names)
+
+
+def _outcomes_in_words(table: pd.DataFrame, language: str) -> pd.DataFrame:
+    """The ``outcome`` column in words (English keeps the column names the tables show today)."""
+    if language == "en" or "outcome" not in table:
+        return table
+    return table.assign(outcome=[outcome_label(o, language) for o in table["outcome"]])
+
+
+def _results(results_by_outcome: dict, language: str = "en") -> pd.DataFrame:
     table = pd.concat([effects_table(r).assign(outcome=out) for out, r in results_by_outcome.items()], ignore_index=True)
-    table["reliability (BPS RSE rule)"] = [rse_flag(e, s) for e, s in zip(table["estimate"], table["se"])]
+    table["reliability"] = [rse_flag(e, s, language) for e, s in zip(table["estimate"], table["se"])]
     return table
+
+
+def results_table(results_by_outcome: dict, language: str = "en") -> pd.DataFrame:
+    """One row per outcome and method, with the BPS reliability flag of each estimate."""
+    return _headers(_outcomes_in_words(_results(results_by_outcome, language), language), language)
 
 
 def by_group(df: pd.DataFrame, outcome: str, group: str, method: str = "aipw", min_treated: int = 30,
@@ -209,10 +237,12 @@ def by_group(df: pd.DataFrame, outcome: str, group: str, method: str = "aipw", m
 
     Each row describes the trainees of a group (see :func:`subgroup_note`), not an effect of the
     group. Groups with fewer than ``min_treated`` trainees are not estimated, nor groups the
-    estimator refuses (the reason is in the ``note`` column).
+    estimator refuses (the reason is in the ``note`` column, and in ``attrs["notes"]`` by group
+    as a :class:`~evaluation.impact.trainees._text.Message` that :func:`subgroup_table` shows
+    in the page's language).
     """
     controls = df[df["trained"] == 0]
-    rows = []
+    rows, notes = [], {}
     for value, treated in df[df["trained"] == 1].groupby(group):
         row = {group: value, "trainees": len(treated), "respondents": int(treated[outcome].notna().sum())}
         if len(treated) >= min_treated:
@@ -230,14 +260,23 @@ def by_group(df: pd.DataFrame, outcome: str, group: str, method: str = "aipw", m
                                     cluster="cluster", missing_outcome="ipw", response_probability=given,
                                     response_covariates=_response_covariates(sub), sensitivity=False)
             except ValueError as exc:  # e.g. a small group separated from the comparison sample
-                row.update(note=f"not estimated: {exc}")
+                notes[value] = Message("trainees.not_estimated", reason=_reason(exc))
+                row.update(note=str(notes[value]))
             else:
                 lo, hi = r.conf_int()
                 row.update(estimate=r.estimate, se=r.se, ci_low=lo, ci_high=hi)
         rows.append(row)
     table = pd.DataFrame(rows).sort_values("trainees", ascending=False).reset_index(drop=True)
     table = table.rename(columns={group: f"{group} (trainees of)"})
+    table.attrs["notes"] = notes
     return table
+
+
+def _reason(exc: Exception):
+    """Why an estimator refused: its message (readable in every language when it is a catalogue text)."""
+    if len(exc.args) == 1 and isinstance(exc.args[0], Message):
+        return exc.args[0]
+    return Term(str(exc), "trainees.refusal.other")
 
 
 def nonresponse_check(df: pd.DataFrame, outcome: str, region: str = "island") -> dict:
@@ -358,69 +397,76 @@ def planted_truth(data_dir) -> pd.DataFrame | None:
     return pd.read_csv(path) if path.exists() else None
 
 
-def design_summary(fitted: dict) -> pd.DataFrame:
+def design_summary(fitted: dict, language: str = "en") -> pd.DataFrame:
     """What the national estimates adjust for, how they are clustered and how many answered."""
     head = fitted["effects"]["income_after_idr"]["aipw"]
     nr = head.nonresponse or {}
     treated = nr.get("treated", {})
+    none = t("trainees.design.none", language)
     rows = [
-        ("covariates (outcome model and propensity)", ", ".join(fitted["covariates"])),
-        ("extra propensity terms", ", ".join(fitted.get("propensity_terms", PROPENSITY_TERMS))),
-        ("clusters", f"{head.n_clusters:,} (a trainee's center; a comparison person's regency-year)"
-         if head.n_clusters else "none"),
-        ("trainees who answered the tracer study",
-         f"{treated.get('answered', head.n_treated):,} of {treated.get('rows', head.n_treated):,} "
-         f"({treated.get('response_rate', 1.0):.0%})"),
-        ("non-response", "respondents weighted by 1 / estimated response probability (person, region, year, "
-                         "labour market and the center's record)" if nr.get("method") == "ipw" else "none"),
+        (t("trainees.design.covariates", language),
+         ", ".join(covariate_label(c, language) for c in fitted["covariates"])),
+        (t("trainees.design.terms", language),
+         ", ".join(covariate_label(c, language) for c in fitted.get("propensity_terms", PROPENSITY_TERMS))),
+        (t("trainees.design.clusters", language),
+         t("trainees.design.clusters_value", language, n=head.n_clusters) if head.n_clusters else none),
+        (t("trainees.design.answered", language),
+         t("trainees.design.answered_value", language, answered=treated.get("answered", head.n_treated),
+           rows=treated.get("rows", head.n_treated), rate=treated.get("response_rate", 1.0))),
+        (t("trainees.design.nonresponse", language),
+         t("trainees.design.nonresponse_value", language) if nr.get("method") == "ipw" else none),
     ]
-    return pd.DataFrame(rows, columns=["", "national estimates"]).set_index("")
+    return pd.DataFrame(rows, columns=["", t("trainees.design.column", language)]).set_index("")
 
 
-def nonresponse_plot(checks: dict, truth: pd.DataFrame | None = None):
+def nonresponse_plot(checks: dict, truth: pd.DataFrame | None = None, language: str = "en"):
     """Complete cases, response-weighted estimate and Lee bounds per outcome, beside the truth if known."""
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2, figsize=(11.0, 3.4), constrained_layout=True)
     row_t = None if truth is None else _truth_row(truth)
-    for ax, (out, label, key, scale) in zip(axes, _TRUTH_COLUMNS):
+    for ax, (out, key, scale) in zip(axes, _TRUTH_COLUMNS):
+        label = _truth_label(out, language)
         c = checks[out]
         lee = c["lee"]
-        items = [("complete cases", c["complete"]), ("response-weighted", c["ipw"])]
-        for i, (name, r) in enumerate(items):
+        for i, name in enumerate(("complete", "ipw")):
+            r = c[name]
             lo, hi = r.conf_int()
             ax.errorbar(scale * r.estimate, i, xerr=[[scale * (r.estimate - lo)], [scale * (hi - r.estimate)]],
                         fmt="o", color="tab:blue" if i else "tab:grey", capsize=3)
         lo, hi = lee.conf_int()
         ax.plot([scale * lo, scale * hi], [2, 2], color="tab:grey", linewidth=1.5)
         ax.plot([scale * lee.lower, scale * lee.upper], [2, 2], color="tab:green", linewidth=7, solid_capstyle="butt")
-        ax.set_yticks([0, 1, 2], ["complete cases", "response-weighted", "Lee bounds\n(respondents)"])
+        ax.set_yticks([0, 1, 2], [t("trainees.nonresponse.complete", language), t("trainees.nonresponse.ipw", language),
+                                  t("trainees.nonresponse.lee_respondents", language)])
         if row_t is not None:
-            ax.axvline(row_t[f"att_{key}_sample"], color="tab:red", linestyle="--", label="truth: all trainees")
+            ax.axvline(row_t[f"att_{key}_sample"], color="tab:red", linestyle="--",
+                       label=t("trainees.nonresponse.truth_all", language))
             col = f"att_{key}_responders_sample"
             if col in row_t:
-                ax.axvline(row_t[col], color="tab:orange", linestyle=":", label="truth: respondents")
+                ax.axvline(row_t[col], color="tab:orange", linestyle=":",
+                           label=t("trainees.nonresponse.truth_respondents", language))
             ax.legend(frameon=False, fontsize=8, loc="lower right")
         ax.axvline(0, color="black", linewidth=0.6)
         ax.set_xlabel(label)
-        ax.set_title(f"{label}: {lee.response_rate:.0%} of trainees answered", fontsize=10)
+        ax.set_title(t("trainees.nonresponse.title", language, outcome=label, rate=lee.response_rate), fontsize=10)
     return fig
 
 
-def dip_table(fitted: dict, truth: pd.DataFrame | None = None) -> pd.DataFrame:
+def dip_table(fitted: dict, truth: pd.DataFrame | None = None, language: str = "en") -> pd.DataFrame:
     """Ashenfelter's dip: pre-training income, the before-after comparison and the adjusted estimate."""
     ba = fitted["before_after"]
     did, head = ba["did"], fitted["effects"]["income_after_idr"]["aipw"]
+    quantity = t("trainees.col.quantity", language)
     rows = [
-        {"quantity": "mean monthly income before training: trainees", "Rp": ba["mean_income_before"]["trainees"]},
-        {"quantity": "mean monthly income before training: comparison persons",
-         "Rp": ba["mean_income_before"]["comparison"]},
-        {"quantity": "before-after gain, trainees minus comparison (difference in differences)", "Rp": did.estimate},
-        {"quantity": "doubly robust estimate, adjusting for income before training", "Rp": head.estimate},
+        {quantity: t("trainees.dip.before_trainees", language), "Rp": ba["mean_income_before"]["trainees"]},
+        {quantity: t("trainees.dip.before_comparison", language), "Rp": ba["mean_income_before"]["comparison"]},
+        {quantity: t("trainees.dip.did", language), "Rp": did.estimate},
+        {quantity: t("trainees.dip.adjusted", language), "Rp": head.estimate},
     ]
     if truth is not None:
-        rows.append({"quantity": "true effect on trainees (sample)", "Rp": _truth_row(truth)["att_income_idr_sample"]})
-    return pd.DataFrame(rows).set_index("quantity")
+        rows.append({quantity: t("trainees.dip.truth", language), "Rp": _truth_row(truth)["att_income_idr_sample"]})
+    return pd.DataFrame(rows).set_index(quantity)
 
 
 def at_least(table: pd.DataFrame, min_trainees: int) -> pd.DataFrame:
@@ -442,54 +488,73 @@ def _truth_row(truth: pd.DataFrame) -> pd.Series:
     return truth.query("scope == 'overall'").iloc[0]
 
 
-_TRUTH_COLUMNS = (("income_after_idr", "income (Rp)", "income_idr", 1), ("employed_after", "employment (pp)", "employed_pp", 100))
+#: Outcome, its key in the planted truth, and the scale of the truth (percentage points for employment).
+_TRUTH_COLUMNS = (("income_after_idr", "income_idr", 1), ("employed_after", "employed_pp", 100))
 
 
-def truth_check(results: dict, truth: pd.DataFrame) -> pd.DataFrame:
+def _truth_label(outcome: str, language: str = "en") -> str:
+    """The short name of an outcome in the truth and non-response tables ("income (Rp)")."""
+    return t(f"trainees.short.{outcome}", language)
+
+
+def truth_check(results: dict, truth: pd.DataFrame, language: str = "en") -> pd.DataFrame:
     """The doubly robust estimates beside the sample's planted effect (``truth/trainee_effects.csv``).
 
     Also lists the bias the sample plants on purpose (unobserved trait, non-response that the
-    response model cannot see), so a reader can tell a miss from a planted bias.
+    response model cannot see), so a reader can tell a miss from a planted bias. In a language
+    other than English the last column says yes or no in words.
     """
     row = _truth_row(truth)
     rows = []
-    for out, label, key, scale in _TRUTH_COLUMNS:
+    for out, key, scale in _TRUTH_COLUMNS:
         aipw, naive = results[out]["aipw"], results[out]["naive"]
-        entry = {"outcome": label, "true ATT (sample)": row[f"att_{key}_sample"], "AIPW": scale * aipw.estimate,
-                 "SE": scale * aipw.se, "naive": scale * naive.estimate}
+        entry = {"outcome": _truth_label(out, language), "true_att": row[f"att_{key}_sample"],
+                 "aipw": scale * aipw.estimate, "aipw_se": scale * aipw.se, "naive": scale * naive.estimate}
         planted = [f"bias_unobserved_{key}", f"bias_nonresponse_{key}"]
         if all(c in row for c in planted):
-            entry["planted bias (expected)"] = float(sum(row[c] for c in planted))
+            entry["planted_bias"] = float(sum(row[c] for c in planted))
         rows.append(entry)
     check = pd.DataFrame(rows)
-    check["AIPW within 2 SE of truth"] = (check["AIPW"] - check["true ATT (sample)"]).abs() <= 2 * check["SE"]
-    return check
+    check["within_2se"] = (check["aipw"] - check["true_att"]).abs() <= 2 * check["aipw_se"]
+    if language != "en":
+        check["within_2se"] = [t("trainees.yes" if v else "trainees.no", language) for v in check["within_2se"]]
+    return _headers(check, language)
 
 
-def nonresponse_table(checks: dict, truth: pd.DataFrame | None = None) -> pd.DataFrame:
+def nonresponse_table(checks: dict, truth: pd.DataFrame | None = None, language: str = "en") -> pd.DataFrame:
     """Complete cases, response weights and Lee bounds side by side (and the truth, when known)."""
     rows = []
     row_t = None if truth is None else _truth_row(truth)
-    for out, label, key, scale in _TRUTH_COLUMNS:
+    for out, key, scale in _TRUTH_COLUMNS:
         c = checks[out]
         lee = c["lee"]
         lo, hi = lee.conf_int()
-        entry = {"outcome": label, "response rate (trainees)": lee.response_rate}
+        entry = {"outcome": _truth_label(out, language), "response_rate_trainees": lee.response_rate}
         if row_t is not None:
-            entry["truth: all trainees"] = row_t[f"att_{key}_sample"]
+            entry["truth_all"] = row_t[f"att_{key}_sample"]
             if f"att_{key}_responders_sample" in row_t:
-                entry["truth: responding trainees"] = row_t[f"att_{key}_responders_sample"]
+                entry["truth_respondents"] = row_t[f"att_{key}_responders_sample"]
         for name in ("complete", "ipw"):
             r = c[name]
-            entry[f"AIPW {'complete cases' if name == 'complete' else 'response-weighted'}"] = scale * r.estimate
-            entry[f"SE {'complete cases' if name == 'complete' else 'response-weighted'}"] = scale * r.se
-        entry.update({"Lee lower": scale * lee.lower, "Lee upper": scale * lee.upper,
-                      "Lee 95% low": scale * lo, "Lee 95% high": scale * hi})
+            entry[f"aipw_{name}"] = scale * r.estimate
+            entry[f"se_{name}"] = scale * r.se
+        entry.update({"lee_lower": scale * lee.lower, "lee_upper": scale * lee.upper,
+                      "lee_low": scale * lo, "lee_high": scale * hi})
         rows.append(entry)
-    return pd.DataFrame(rows)
+    return _headers(pd.DataFrame(rows), language)
 
 
-def se_table(results_by_outcome: dict, se_by_regency: dict | None = None) -> pd.DataFrame:
+def nonresponse_summary(checks: dict, truth: pd.DataFrame | None = None, language: str = "en") -> pd.DataFrame:
+    """:func:`nonresponse_table` turned on its side for reading: one column per outcome, one
+    row per quantity."""
+    table = nonresponse_table(checks, truth, language)
+    wide = table.set_index(table.columns[0]).T
+    wide.index.name = t("trainees.col.quantity", language)
+    wide.columns.name = None
+    return wide
+
+
+def se_table(results_by_outcome: dict, se_by_regency: dict | None = None, language: str = "en") -> pd.DataFrame:
     """Clustered and unclustered standard errors of every method, and their ratio.
 
     With ``se_by_regency`` (from :func:`national_effects`) the doubly robust rows also show the
@@ -498,28 +563,35 @@ def se_table(results_by_outcome: dict, se_by_regency: dict | None = None) -> pd.
     rows = []
     for out, results in results_by_outcome.items():
         for m, r in results.items():
-            row = {"outcome": out, "method": m, "se clustered": r.se, "se unclustered": r.se_unclustered,
+            row = {"outcome": out, "method": m, "se_clustered": r.se, "se_plain": r.se_unclustered,
                    "ratio": r.se / r.se_unclustered if r.se_unclustered else np.nan, "clusters": r.n_clusters}
             if se_by_regency is not None:
-                row["se clustered by regency"] = se_by_regency.get(out, np.nan) if m == "aipw" else np.nan
+                row["se_by_regency"] = se_by_regency.get(out, np.nan) if m == "aipw" else np.nan
             rows.append(row)
-    return pd.DataFrame(rows)
+    return _headers(_outcomes_in_words(pd.DataFrame(rows), language), language)
 
 
-def sensitivity_table(result) -> pd.DataFrame:
+def sensitivity_table(result, language: str = "en") -> pd.DataFrame:
     """The robustness values of a result and the confounders benchmarked against observed covariates."""
     s = result.sensitivity
     if s is None:
         return pd.DataFrame()
     head = pd.DataFrame([
-        {"quantity": "regression estimate (OLS)", "value": s.estimate},
-        {"quantity": "partial R2 of training with the outcome", "value": s.r2_yd_x},
-        {"quantity": "robustness value: confounding that erases the regression estimate", "value": s.rv_q},
-        {"quantity": f"robustness value: confounding that makes it insignificant (alpha={s.alpha:g})", "value": s.rv_qa},
-        {"quantity": f"robustness value of the {result.method.upper()} estimate (approximate)",
+        {"quantity": t("trainees.sensitivity.estimate", language), "value": s.estimate},
+        {"quantity": t("trainees.sensitivity.r2", language), "value": s.r2_yd_x},
+        {"quantity": t("trainees.sensitivity.rv_q", language), "value": s.rv_q},
+        {"quantity": t("trainees.sensitivity.rv_qa", language, alpha=s.alpha), "value": s.rv_qa},
+        {"quantity": t("trainees.sensitivity.rv_method", language, method=result.method.upper()),
          "value": result.robustness_value},
     ])
-    return head
+    return _headers(head, language)
+
+
+def benchmark_table(result, language: str = "en") -> pd.DataFrame:
+    """The confounders benchmarked against observed covariates, covariates in words."""
+    if result.sensitivity is None:
+        return pd.DataFrame()
+    return result.sensitivity.benchmark_table(language)
 
 
 def metrics(prefix: str, results_by_outcome: dict) -> dict:
@@ -532,12 +604,12 @@ def metrics(prefix: str, results_by_outcome: dict) -> dict:
     return out
 
 
-def rse_flag(estimate: float, se: float) -> str:
+def rse_flag(estimate: float, se: float, language: str = "en") -> str:
     """BPS reliability rule on the relative standard error."""
     if estimate == 0:
-        return "not reliable"
+        return t("trainees.rse.not_reliable", language)
     rse = abs(se / estimate)
-    return "usable" if rse <= 0.25 else ("use with caution" if rse <= 0.5 else "not reliable")
+    return t("trainees.rse." + ("usable" if rse <= 0.25 else ("caution" if rse <= 0.5 else "not_reliable")), language)
 
 
 #: The experimental benchmark of the NSW job-training program (Dehejia & Wahba sample).
@@ -564,6 +636,11 @@ def nsw_benchmark(methods=METHODS) -> pd.DataFrame:
         rows.append({"method": m, "estimate_usd": round(r.estimate), "se": round(r.se), "ci_low": round(lo), "ci_high": round(hi),
                      "gap_to_experiment": round(r.estimate - NSW_EXPERIMENTAL_ATT), "warnings": len(r.warnings)})
     return pd.DataFrame(rows)
+
+
+def nsw_table(nsw: pd.DataFrame, language: str = "en") -> pd.DataFrame:
+    """:func:`nsw_benchmark`'s table as a page shows it, headers in ``language``."""
+    return _headers(nsw, language)
 
 
 # ---------------------------------------------------------------------------------------
@@ -596,16 +673,12 @@ def _responding(local: pd.DataFrame) -> int:
 
 def sample_text(name: str, local: pd.DataFrame, language: str = "en") -> str:
     """Who the region's data hold: trainees, respondents, comparison persons (small counts suppressed)."""
-    from ..text import t
-
     return t("trainees.sample", language, name=name, trainees=count_text(local["trained"].sum()),
              answered=count_text(_responding(local)), comparison=count_text((local["trained"] == 0).sum()))
 
 
 def headline_lines(results_by_outcome: dict, language: str = "en") -> str:
     """One line per outcome: the doubly robust estimate with its interval, and its warnings."""
-    from ..text import t
-
     lines = []
     for out, results in results_by_outcome.items():
         head = results["aipw"]
@@ -616,22 +689,50 @@ def headline_lines(results_by_outcome: dict, language: str = "en") -> str:
             line = t("trainees.headline_share", language, outcome=t(f"outcome.{out}", language),
                      estimate=f"{100 * head.estimate:+.1f}", lo=f"{100 * lo:+.1f}", hi=f"{100 * hi:+.1f}")
         lines.append(line)
-        lines += ["  " + t("word.warning", language) + ": " + w for w in head.warnings]
+        lines += ["  " + t("word.warning", language) + ": " + w for w in head.warnings_text(language)]
     return "\n".join(lines)
 
 
 def subgroup_note(table: pd.DataFrame, language: str = "en") -> str:
     """How to read a subgroup table (rows describe groups of trainees, not effects of the group)."""
-    from ..text import t
-
     return t("trainees.subgroup_note", language)
 
 
-def subgroup_table(table: pd.DataFrame, min_trainees: int) -> pd.DataFrame:
+#: Subgroup columns of :func:`by_group` (``"<group> (trainees of)"``) and their values shown in words.
+_GROUPS = ("vocation", "host_type")
+
+
+def subgroup_table(table: pd.DataFrame, min_trainees: int, language: str = "en") -> pd.DataFrame:
     """A subgroup table as published: small groups not estimated, counts below the cell size suppressed."""
     from ..report.privacy import suppress_small_cells
 
-    return suppress_small_cells(at_least(table, min_trainees).round(0), ["trainees", "respondents"])
+    out = suppress_small_cells(at_least(table, min_trainees).round(0), ["trainees", "respondents"])
+    notes = table.attrs.get("notes", {})
+    for group in _GROUPS:
+        column = f"{group} (trainees of)"
+        if column not in out:
+            continue
+        if language != "en" and "note" in out:
+            out["note"] = [_note(notes.get(g), v, language) for g, v in zip(out[column], out["note"])]
+        if language != "en":
+            out[column] = [_group_value(group, v, language) for v in out[column]]
+        out = out.rename(columns={column: t(f"trainees.col.by_{group}", language)})
+    return _headers(out, language)
+
+
+def _note(message, note, language: str):
+    """A subgroup's note in ``language``: its message, or the general refusal when only English is known."""
+    if not isinstance(note, str):
+        return note
+    if message is None:
+        message = Message("trainees.not_estimated", reason=Term(note, "trainees.refusal.other"))
+    return in_language(message, language)
+
+
+def _group_value(group: str, value, language: str):
+    """A vocation or host type as a page in ``language`` names it (vocations are Indonesian already)."""
+    key = f"trainees.{group}.{value}"
+    return t(key, language) if has(key, language) else value
 
 
 def regional_effects(local: pd.DataFrame, fitted: NationalTraineeEffects, min_trainees: int) -> dict:
@@ -646,11 +747,11 @@ def regional_table(local_results: dict, min_trainees: int, language: str = "en")
     from IPython.display import Markdown
 
     from ..report.privacy import suppress_small_cells
-    from ..text import t
 
     if not local_results:
         return Markdown(t("trainees.region_too_small", language, n=min_trainees))
-    return suppress_small_cells(results_table(local_results).round(3), ["n_treated", "n_control"])
+    table = suppress_small_cells(_results(local_results, language).round(3), ["n_treated", "n_control"])
+    return _headers(_outcomes_in_words(table, language), language)
 
 
 def page_metrics(local: pd.DataFrame, fitted: NationalTraineeEffects, local_results: dict) -> dict:
@@ -664,7 +765,5 @@ def truth_table(results: dict, truth: pd.DataFrame | None, language: str = "en")
     if truth is None:
         from IPython.display import Markdown
 
-        from ..text import t
-
         return Markdown(t("truth.none", language))
-    return truth_check(results, truth).round(2)
+    return truth_check(results, truth, language).round(2)

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..formatting import Z975, plain
+from ..text import t
 from .did import DidInputError, blas_limited, build_panel
 
 __all__ = ["TwfeResult", "twfe", "twfe_event_study", "compare_twfe_cs"]
@@ -213,7 +214,7 @@ def twfe_event_study(df: pd.DataFrame, outcome: str, time: str, unit: str, cohor
                       reference, None)
 
 
-def compare_twfe_cs(twfe_result: TwfeResult, cs_simple, z: float = 2.0) -> str:
+def compare_twfe_cs(twfe_result: TwfeResult, cs_simple, z: float = 2.0, language: str = "en") -> str:
     """One plain-language sentence comparing static TWFE with the Callaway-Sant'Anna ATT.
 
     ``cs_simple`` is ``att_gt(...).aggregate("simple")``. The two are said to diverge when
@@ -224,18 +225,14 @@ def compare_twfe_cs(twfe_result: TwfeResult, cs_simple, z: float = 2.0) -> str:
     a, se_a = float(cs_simple.att), float(cs_simple.se)
     diff = b - a
     if abs(diff) <= z * max(se_a, se_b):
-        return (f"TWFE ({b:.3f}) and the Callaway-Sant'Anna average effect ({a:.3f}) agree "
-                f"within sampling error, so the simple regression is not misleading here.")
+        return t("impact.twfe.agree", language, twfe=f"{b:.3f}", cs=f"{a:.3f}")
     share = twfe_result.negative_weight_share()
-    direction = "below" if diff < 0 else "above"
-    neg = ""
+    parts = [t("impact.twfe.below" if diff < 0 else "impact.twfe.above", language, twfe=f"{b:.3f}", cs=f"{a:.3f}",
+               diff=f"{abs(diff):.3f}")]
     if np.isfinite(share) and share > 0:
         cw = twfe_result.cell_weights
         worst = cw.loc[cw["weight"].idxmin()]
-        neg = (f" TWFE gives negative weight to {int((cw['weight'] < 0).sum())} of {len(cw)} "
-               f"treated cohort-year cells (most negative: cohort {plain(worst['cohort'])} in "
-               f"{plain(worst['time'])}), because already-treated units serve as its controls.")
-    return (f"TWFE ({b:.3f}) is {direction} the Callaway-Sant'Anna average effect ({a:.3f}) by "
-            f"{abs(diff):.3f}, more than sampling error explains.{neg} When effects grow "
-            f"with time since treatment these forbidden comparisons subtract part of the "
-            f"growing effect, so TWFE is biased; report the Callaway-Sant'Anna estimate.")
+        parts.append(t("impact.twfe.negative", language, n=int((cw["weight"] < 0).sum()), total=len(cw),
+                       cohort=plain(worst["cohort"]), year=plain(worst["time"])))
+    parts.append(t("impact.twfe.biased", language))
+    return " ".join(parts)

@@ -36,12 +36,34 @@ import pandas as pd
 from scipy import sparse
 
 from ..data.regions import NATIONAL, is_regency, province_of
+from ..text import t as _t
 from .did import DidInputError
 
 
 #: Default fewest comparison regencies (without a center yet, same province, same year)
 #: for a cell to count as identified; see benchmarks/mc_regional.py for the choice.
 MIN_CONTROLS = 4
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why something was not estimated, as a reader is told it: a catalogue key
+    (:mod:`evaluation.text`, ``impact.*``) and its values, rendered in either language.
+    A value may itself be a :class:`Reason` (a reason quoting another)."""
+
+    key: str
+    values: tuple = ()
+
+    @classmethod
+    def of(cls, key: str, **values) -> "Reason":
+        return cls(key, tuple(values.items()))
+
+    def text(self, language: str = "en") -> str:
+        return _t(self.key, language, **{k: v.text(language) if isinstance(v, Reason) else v
+                                         for k, v in self.values})
+
+    def __str__(self) -> str:
+        return self.text()
 
 
 @dataclass(frozen=True)
@@ -113,7 +135,11 @@ class Items:
 
 
 def within_cells(d: Design, min_controls: int = MIN_CONTROLS, provinces=None) -> Cells:
-    """All cells of the provinces given (default: every province with a treated regency)."""
+    """All cells of the provinces given (default: every province with a treated regency).
+
+    A cell that is not identified says why: ``reason`` in English, ``why`` the same
+    :class:`Reason` for a page in any language (None for identified cells).
+    """
     if min_controls < 2:
         raise ValueError("min_controls must be at least 2 (a comparison group of one has no variance)")
     years = d.years
@@ -128,9 +154,9 @@ def within_cells(d: Design, min_controls: int = MIN_CONTROLS, provinces=None) ->
         for g in np.unique(coh[coh > 0]):
             treated = in_p[coh == g]
             if g - 1 not in year_index:
+                why = Reason.of("impact.cell.first_year", cohort=int(g))
                 for t in years:
-                    rows.append(_row(p, g, t, len(treated), 0, np.nan, False,
-                                     f"opened in {g}, the first year of the panel: no year before opening to compare with"))
+                    rows.append(_row(p, g, t, len(treated), 0, np.nan, False, why))
                     controls.append(np.empty(0, int)); devs.append(np.empty(0)); bases.append(-1)
                 continue
             b = year_index[g - 1]
@@ -144,23 +170,26 @@ def within_cells(d: Design, min_controls: int = MIN_CONTROLS, provinces=None) ->
                 m0 = dy_c.mean() if len(ctrl) else np.nan
                 ok = len(ctrl) >= min_controls
                 if ok:
-                    reason = ""
+                    why = None
                 elif len(ctrl) == 0:
-                    reason = f"every regency of the province had a center by {later}: nothing to compare with"
+                    why = Reason.of("impact.cell.none_left", year=later)
                 else:
-                    reason = (f"only {len(ctrl)} regenc{'y' if len(ctrl) == 1 else 'ies'} of the province without a "
-                              f"center by {later} (fewer than {min_controls})")
-                rows.append(_row(p, g, t, len(treated), len(ctrl), dy_t.mean() - m0 if len(ctrl) else np.nan, ok, reason))
+                    why = Reason.of("impact.cell.too_few_one" if len(ctrl) == 1 else "impact.cell.too_few",
+                                    n=len(ctrl), year=later, min_controls=min_controls)
+                rows.append(_row(p, g, t, len(treated), len(ctrl), dy_t.mean() - m0 if len(ctrl) else np.nan, ok, why))
                 controls.append(ctrl)
                 devs.append(dy_c - m0 if len(ctrl) else np.empty(0))
                 bases.append(b)
     table = pd.DataFrame(rows, columns=["province_code", "cohort", "year", "event_time", "n_treated",
-                                        "n_controls", "att", "identified", "reason"])
+                                        "n_controls", "att", "identified", "reason", "why"])
     return Cells(table=table, controls=controls, control_dev=devs, base=np.asarray(bases, int))
 
 
-def _row(p, g, t, n1, n0, att, ok, reason):
-    return (str(p), int(g), int(t), int(t) - int(g), int(n1), int(n0), float(att), bool(ok), reason)
+def _row(p, g, t, n1, n0, att, ok, why):
+    """A cell: ``reason`` is why it is not identified in English, ``why`` the same as a
+    :class:`Reason` for a page in another language (None when identified)."""
+    return (str(p), int(g), int(t), int(t) - int(g), int(n1), int(n0), float(att), bool(ok),
+            "" if why is None else why.text(), why)
 
 
 def treated_items(d: Design, cells: Cells, units_mask: np.ndarray | None = None) -> Items:

@@ -94,7 +94,7 @@ def moved_estimates(before: dict, after: dict) -> list[dict]:
 
 
 def compare_runs(previous: Path, current: Path, regions: list[str], region_dirs: dict[str, str],
-                 current_hashes: dict | None = None) -> dict | None:
+                 current_hashes: dict | None = None, language: str = "en") -> dict | None:
     """Compare ``current`` (a run folder being written) with ``previous``; write per-region files.
 
     Returns a summary for the manifest and the index, or None when ``previous`` has no snapshot.
@@ -123,7 +123,7 @@ def compare_runs(previous: Path, current: Path, regions: list[str], region_dirs:
         out.mkdir(parents=True, exist_ok=True)
         (out / "changes.json").write_text(json.dumps(record, indent=2, ensure_ascii=False, default=str) + "\n",
                                           encoding="utf-8")
-        (out / "changes.html").write_text(changes_html(record), encoding="utf-8")
+        (out / "changes.html").write_text(changes_html(record, language), encoding="utf-8")
         summary["regions"][region] = {"counts": counts, "page": f"{folder}/changes.html"}
     return summary
 
@@ -135,38 +135,38 @@ def _read_json(path: Path) -> dict:
         return {}
 
 
-_TITLES = {
-    "new_centers": "New centers", "gone_centers": "Centers no longer in the data", "stage_changes": "Stage transitions",
-    "band_changes": "Open centers whose risk band moved", "no_longer_open": "Centers whose outcome is now known",
-    "moved_estimates": "Estimates that moved by more than their standard error",
-}
+def changes_html(record: dict, language: str = "en") -> str:
+    """A small page of one region's changes (every value escaped), in ``language``."""
+    from evaluation.report.tables import words
+    from evaluation.text import section
 
-
-def changes_html(record: dict) -> str:
-    """A small page of one region's changes (every value escaped)."""
     e = html.escape
-    parts = ["<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+    w = section("changes", language)
+    values = section("code.change", language)
+    parts = [f"<!DOCTYPE html><html lang=\"{e(language)}\"><head><meta charset=\"utf-8\">",
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             f"<title>Changes: {e(str(record['region']))}</title>",
+             f"<title>{e(w['page_title'].format(region=record['region']))}</title>",
              "<style>body{font-family:system-ui,sans-serif;max-width:1000px;margin:1em auto;padding:0 0.8em}"
              "table{border-collapse:collapse;max-width:100%;display:block;overflow-x:auto}"
              "td,th{border-bottom:1px solid #ddd;padding:3px 8px;text-align:left}</style></head><body>",
-             f"<h1>Changes in {e(str(record['region']))} since run {e(str(record['previous_run']))}</h1>"]
-    for key, title in _TITLES.items():
+             f"<h1>{e(w['heading'].format(region=record['region'], run=record['previous_run']))}</h1>"]
+    for key in ("new_centers", "gone_centers", "stage_changes", "band_changes", "no_longer_open", "moved_estimates"):
         items = record.get(key) or []
-        parts.append(f"<h2>{e(title)} ({len(items)})</h2>")
+        parts.append(f"<h2>{e(w['title.' + key])} ({len(items)})</h2>")
         if not items:
             continue
         if isinstance(items[0], dict):
             cols = list(items[0])
-            parts.append("<table><tr>" + "".join(f"<th>{e(c)}</th>" for c in cols) + "</tr>")
-            parts.extend("<tr>" + "".join(f"<td>{e(str(it.get(c)))}</td>" for c in cols) + "</tr>" for it in items[:500])
+            parts.append("<table><tr>" + "".join(f"<th>{e(words(c, language))}</th>" for c in cols) + "</tr>")
+            parts.extend("<tr>" + "".join(f"<td>{e(values.get(str(it.get(c)), str(it.get(c))))}</td>" for c in cols)
+                         + "</tr>" for it in items[:500])
             parts.append("</table>")
         else:
             parts.append("<p>" + e(", ".join(map(str, items[:500]))) + "</p>")
     hashes = record.get("data_hashes") or {}
     if hashes:
-        parts.append("<h2>Data files (SHA-256)</h2><table><tr><th>file</th><th>previous run</th><th>this run</th></tr>")
+        parts.append(f"<h2>{e(w['data_hashes'])}</h2><table><tr><th>{e(w['file'])}</th><th>{e(w['previous_run'])}</th>"
+                     f"<th>{e(w['this_run'])}</th></tr>")
         files = sorted(set((hashes.get("previous") or {})) | set((hashes.get("current") or {})))
         for f in files:
             a, b = (hashes.get("previous") or {}).get(f, "–"), (hashes.get("current") or {}).get(f, "–")

@@ -29,7 +29,8 @@ _CSS = """
 *, *::before, *::after { box-sizing: border-box; }
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 1.2em auto;
   max-width: 1200px; padding: 0 0.8em; color: #222; line-height: 1.4; }
-h1 { font-size: 1.45em; margin-bottom: 0.2em; } h2 { font-size: 1.15em; margin-top: 1.4em; }
+h1 { font-size: 1.45em; margin-bottom: 0.2em; }
+nav.languages { text-align: right; font-size: 0.9em; } h2 { font-size: 1.15em; margin-top: 1.4em; }
 table { border-collapse: collapse; width: 100%; margin: 0.5em 0; }
 th, td { border: 1px solid #ddd; padding: 5px 7px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
 table.meta td, table.meta code { overflow-wrap: anywhere; }
@@ -284,6 +285,35 @@ def _map(manifest: Mapping[str, Any], metrics: Mapping[tuple, Mapping], labels: 
             f"<figcaption>{_e(caption)}</figcaption></figure>")
 
 
+#: Suffix of the run folder of a scope's report in Bahasa Indonesia (``33`` and ``33-id``).
+LANGUAGE_SUFFIX = {"en": "", "id": "-id"}
+
+
+def language_run(run_name: str, language: str) -> str:
+    """The run folder of the same scope in ``language`` (``33`` <-> ``33-id``)."""
+    base = run_name
+    for suffix in LANGUAGE_SUFFIX.values():
+        if suffix and base.endswith(suffix):
+            base = base[: -len(suffix)]
+    return base + LANGUAGE_SUFFIX[language]
+
+
+def _language_switch(run_name: str, language: str, run_dir: Path | None, labels: dict) -> str:
+    """English | Bahasa Indonesia: the other language's report of the same scope, when it exists."""
+    items = []
+    for lang in LANGUAGE_SUFFIX:
+        name = labels[f"language_{lang}"]
+        if lang == language:
+            items.append(f'<strong lang="{lang}">{_e(name)}</strong>')
+            continue
+        sibling = language_run(run_name, lang)
+        if run_dir is not None and (Path(run_dir).parent / sibling / "index.html").is_file():
+            items.append(f'<a lang="{lang}" href="../{quote(sibling)}/index.html">{_e(name)}</a>')
+        else:
+            items.append(f'<span lang="{lang}" class="hint" title="{_e(labels["language_missing"])}">{_e(name)}</span>')
+    return '<nav class="languages">' + " · ".join(items) + "</nav>"
+
+
 def render_index(manifest: Mapping[str, Any], metrics: Mapping[tuple, Mapping], language: str = "en",
                  run_dir: str | Path | None = None) -> str:
     """The index page as a string (see :func:`write_index`)."""
@@ -306,6 +336,7 @@ def render_index(manifest: Mapping[str, Any], metrics: Mapping[tuple, Mapping], 
         f'<html lang="{_e(language)}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(labels['title'])}: {_e(run_name)}</title><style>{_CSS}</style></head><body>",
+        _language_switch(run_name, language, Path(run_dir) if run_dir is not None else None, labels),
         f"<h1>{_e(labels['title'])}: {_e(run_name)}</h1>",
         f"<p>{_e(labels['summary'].format(**{k: summary.get(k, 0) for k in ('tasks', 'ok', 'failed', 'timeout')}))}</p>",
     ]
@@ -416,3 +447,16 @@ def write_index(run_dir: str | Path, source=None, *, language: str | None = None
     path = run_dir / "index.html"
     path.write_text(render_index(manifest, metrics, language, run_dir=run_dir), encoding="utf-8")
     return path
+
+
+def link_languages(run_dir: str | Path) -> None:
+    """Rewrite the index of the same scope's run in the other language (if there is one), so
+    its language switch links back to ``run_dir``."""
+    run_dir = Path(run_dir)
+    for lang in LANGUAGE_SUFFIX:
+        sibling = run_dir.parent / language_run(run_dir.name, lang)
+        if sibling != run_dir and (sibling / "manifest.json").is_file():
+            try:
+                write_index(sibling)
+            except Exception:  # the other run's index is a convenience; never fail this run for it
+                pass

@@ -170,6 +170,17 @@ def _kernel_label(kernel: dict, nb) -> str:
     return label
 
 
+def _in_language(notebook: Path, language: str):
+    """The notebook to execute: its path for English, else a copy with translated narrative."""
+    if language == "en":
+        return notebook
+    import nbformat
+
+    from evaluation.text import translate_notebook
+
+    return translate_notebook(nbformat.read(notebook, as_version=4), notebook.stem, language)
+
+
 def execute_task(task: Task, options: _Options) -> TaskResult:
     """Execute one notebook with papermill and render it; never raises for notebook errors.
 
@@ -195,10 +206,12 @@ def execute_task(task: Task, options: _Options) -> TaskResult:
     html_path = out_dir / f"{notebook.stem}.html"
     status, error, cell, nb = "ok", None, None, None
     try:
+        # the narrative in the page's language (the notebook's own markdown is English)
+        source = _in_language(notebook, task.parameters.get("language", options.language))
         # The engine starts (or resets) the kernel in the notebook's folder; no
         # process-wide chdir, so this is also safe in Dask's worker threads.
         nb = papermill.execute_notebook(
-            notebook,
+            source,
             ipynb,
             parameters=task.parameters,
             engine_name=ENGINES[options.engine],
@@ -515,7 +528,7 @@ def _file_text(path: Path) -> str:
 
 
 def _record_changes(data_dir: Path | None, tmp: Path, final: Path, compare_to, regions: list[str],
-                    fit_record: dict | None, out_root: Path, hashes: dict | None) -> dict | None:
+                    fit_record: dict | None, out_root: Path, hashes: dict | None, language: str = "en") -> dict | None:
     """Write this run's snapshot of centers and compare it with an earlier run's (never raises:
     a run is never lost over its comparison; a failure is recorded instead)."""
     if data_dir is None or not Path(data_dir).is_dir():
@@ -532,7 +545,8 @@ def _record_changes(data_dir: Path | None, tmp: Path, final: Path, compare_to, r
         previous = final if compare_to == "previous" else (Path(compare_to) if compare_to else None)
         if previous is None or not Path(previous).is_dir():
             return None
-        return changes.compare_runs(Path(previous), tmp, regions, {r: region_dir_name(r) for r in regions}, hashes)
+        return changes.compare_runs(Path(previous), tmp, regions, {r: region_dir_name(r) for r in regions}, hashes,
+                                    language)
     except Exception as exc:
         return {"error": _trim(f"{type(exc).__name__}: {exc}")}
 
@@ -670,7 +684,7 @@ def run_report(
         _execute(plan, tasks, to_run, results, jobs, scheduler, progress)
         _write_region_metrics(plan, tmp, results)
         changes = _record_changes(plan.data_dir, tmp, plan.final, compare_to, plan.regions, fit_record, plan.out_root,
-                                  plan.hashes)
+                                  plan.hashes, language)
         manifest = _write_manifest(plan, tmp, results, fingerprints, {
             "jobs": jobs, "scheduler": scheduler, "executed": len(to_run), "reused": sum(r.reused for r in results),
             "national_fit": fit_record, "changes": changes,
@@ -680,6 +694,9 @@ def run_report(
         write_index(tmp, manifest, language=language)
         (tmp / ".owner").unlink(missing_ok=True)
         _swap_into_place(tmp, plan.final)
+        from evaluation.report.index import link_languages
+
+        link_languages(plan.final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

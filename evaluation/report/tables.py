@@ -23,9 +23,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from evaluation.text import section
+from evaluation.text import section, t
 
-_YEAR = re.compile(r"(year|cohort|opened|tahun|dibuka)", re.I)
+_YEAR = re.compile(r"(year|cohort|opened|tahun|dibuka|estimated_from)", re.I)
 _SHARE = re.compile(r"(_rate|_share|share_|^share|probability|_pct_of|precision)", re.I)
 _RUPIAH = re.compile(r"(_idr$|^rp\b|rupiah)", re.I)
 
@@ -46,11 +46,11 @@ def _is_share(name: str, values: pd.Series) -> bool:
     return len(v) > 0 and v.between(0, 1).all()
 
 
-def _format_value(value, kind: str) -> str:
+def _format_value(value, kind: str, language: str = "en") -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return "–"
     if isinstance(value, (bool, np.bool_)):
-        return "yes" if value else "no"
+        return t("word.yes" if value else "word.no", language)
     if kind == "share":
         return f"{100 * float(value):.1f}%"
     if kind == "rupiah":
@@ -98,31 +98,36 @@ def to_html(df: pd.DataFrame, language: str = "en", max_rows: int = 200) -> str:
         else:
             kinds[col] = "plain"
     head = "".join(f"<th>{html.escape(words(c, language))}</th>" for c in shown.columns)
+    codes = {col: section(f"code.{col}", language) for col in shown.columns}
     body = []
     for row in shown.itertuples(index=False):
         cells = []
         for col, value in zip(shown.columns, row):
-            text = _format_value(value, kinds[col])
+            text = _format_value(value, kinds[col], language)
+            if isinstance(value, str) and value in codes[col]:
+                text = codes[col][value]
             numeric = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
             cls = ' class="num"' if numeric else ""
             cells.append(f"<td{cls}>{html.escape(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     more = ""
     if len(frame) > max_rows:
-        note = (f"{len(frame) - max_rows:,} more rows not shown" if language != "id"
-                else f"{len(frame) - max_rows:,} baris lainnya tidak ditampilkan")
+        note = t("table.more_rows", language, n=f"{len(frame) - max_rows:,}")
         more = f'<p class="blkk-table-note">{html.escape(note)}</p>'
     return (f'<div class="blkk-table-wrap"><table class="blkk-table"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table>{more}</div>')
 
 
 #: Style of the tables, inlined once per output so a notebook viewed anywhere shows it.
-STYLE = ("<style>table.blkk-table{border-collapse:collapse;font-size:0.92em;margin:0.4em 0}"
-         "table.blkk-table th,table.blkk-table td{border-bottom:1px solid #e0e0e0;padding:3px 8px;text-align:left;"
-         "vertical-align:top;white-space:normal;overflow-wrap:break-word;max-width:30em}"
-         "table.blkk-table th{background:#f5f5f5;font-weight:600}table.blkk-table td.num{text-align:right;"
-         "white-space:nowrap}div.blkk-table-wrap{max-width:100%;overflow-x:auto}"
+STYLE = ("<style>div.blkk-table-wrap table.blkk-table{border-collapse:collapse;font-size:0.92em;margin:0.4em 0}"
+         "div.blkk-table-wrap table.blkk-table th,div.blkk-table-wrap table.blkk-table td{border-bottom:1px solid #e0e0e0;"
+         "padding:3px 8px;text-align:left;vertical-align:top;white-space:normal;overflow-wrap:break-word;max-width:30em}"
+         "div.blkk-table-wrap table.blkk-table th{background:#f5f5f5;font-weight:600}"
+         "div.blkk-table-wrap table.blkk-table td.num{text-align:right;white-space:nowrap}"
+         "div.blkk-table-wrap{max-width:100%;overflow-x:auto}"
          "p.blkk-table-note{color:#666;font-size:0.85em}</style>")
+#: (Selectors start at the wrapper so they outrank JupyterLab's own table rules, which right-align
+#: every cell of an output.)
 
 
 def install(language: str = "en") -> None:

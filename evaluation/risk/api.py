@@ -23,10 +23,12 @@ import numpy as np
 import pandas as pd
 
 from evaluation.data.regions import NATIONAL
+from evaluation.text import has, t
 
-from .features import RiskSpec, center_features, label_frame
+from .features import RiskSpec, category_label, center_features, feature_label, label_frame
 from .models import BoostedRiskModel, LogisticRiskModel
-from .register import (build_register, capacity_bands, decided_outcomes, decided_summary, register_for_region,
+from .register import (INDICATOR_KEY_COLUMNS, REGISTER_COLUMNS, build_register, capacity_bands, context_text,
+                       decided_outcomes, decided_summary, indicator_text, indicators, register_for_region,
                        write_register_csv, write_register_xlsx)
 from .selection import Selection, select_logistic
 from .validation import ValidationResult, time_split, validate_grouped_cv, validate_time_split
@@ -44,8 +46,8 @@ def load_truth(data_dir, spec: RiskSpec) -> pd.Series | None:
     path = Path(data_dir) / TRUTH_FILE
     if not path.exists() or spec.target_stage != "mandiri" or spec.horizon_years != 4:
         return None
-    t = pd.read_csv(path, dtype={"center_id": str})
-    return (1.0 - t.set_index("center_id")["p_mandiri_within_4y"].astype(float)).rename("oracle")
+    table = pd.read_csv(path, dtype={"center_id": str})
+    return (1.0 - table.set_index("center_id")["p_mandiri_within_4y"].astype(float)).rename("oracle")
 
 
 @dataclass
@@ -82,29 +84,35 @@ class RiskResult:
             parts.append(m.reset_index())
         return pd.concat(parts, ignore_index=True)
 
-    def odds_ratio_table(self) -> pd.DataFrame:
+    def odds_ratio_table(self, language: str = "en") -> pd.DataFrame:
         """Odds ratios per SD with their intervals, each indicator in words, levers marked."""
-        from .features import FEATURE_LABELS, LEVERS
+        from .features import CONTEXT_FEATURES, LEVERS
+
+        def head(key: str) -> str:
+            return t(f"risk.or.{key}", language)
 
         ors = self.odds_ratios if self.odds_ratios is not None else None
         if ors is None:
             c = self.coefficients()
-            return pd.DataFrame({"indicator": c["label"].to_numpy(), "odds ratio per SD": c["odds_ratio_per_sd"].to_numpy()})
+            return pd.DataFrame({head("indicator"): [feature_label(f, language, default=f) for f in c["feature"]],
+                                 head("odds_ratio"): c["odds_ratio_per_sd"].to_numpy()})
         ors = ors.drop(index="const", errors="ignore")
         levers = {f for feats in LEVERS.values() for f in feats}
 
         def words(col: str) -> str:
             base, _, level = col.partition("=")
-            text = FEATURE_LABELS.get(base, base.replace("_", " "))
-            return f"{text}: {level}" if level else text
+            text = feature_label(base, language)
+            return f"{text}: {category_label(base, level, language)}" if level else text
+
+        def kind(col: str) -> str:
+            name = "lever" if col in levers else "context" if col.split("=")[0] in CONTEXT_FEATURES else "other"
+            return t(f"risk.kind.{name}", language)
 
         return pd.DataFrame({
-            "indicator": [words(c) for c in ors.index],
-            "kind": ["lever" if c in levers else "context" if c.split("=")[0] in
-                     ("cohort", "kota", "java", "host_type", "vocation", "unemployment_rate", "log_mean_wage",
-                      "min_wage_ratio") else "other" for c in ors.index],
-            "odds ratio per SD": ors["odds_ratio"].to_numpy(), "95% low": ors["or_low"].to_numpy(),
-            "95% high": ors["or_high"].to_numpy(), "p-value": ors["p_value"].to_numpy(),
+            head("indicator"): [words(c) for c in ors.index],
+            head("kind"): [kind(c) for c in ors.index],
+            head("odds_ratio"): ors["odds_ratio"].to_numpy(), head("low"): ors["or_low"].to_numpy(),
+            head("high"): ors["or_high"].to_numpy(), head("p_value"): ors["p_value"].to_numpy(),
         })
 
     def coefficients(self) -> pd.DataFrame:
@@ -129,7 +137,7 @@ class RiskResult:
         counts = reg["risk_band"].value_counts().reindex(["high", "medium", "low"], fill_value=0)
         return {"open": int(len(reg)), **{b: int(n) for b, n in counts.items()}}
 
-    def cohort_roles(self) -> pd.DataFrame:
+    def cohort_roles(self, language: str = "en") -> pd.DataFrame:
         """Which cohorts played which role: selection and training, test, register (open)."""
         ts = self.time_split.info
         lab = self.labels
@@ -137,14 +145,14 @@ class RiskResult:
         for c in sorted(lab["cohort"].unique()):
             n = int((lab["cohort"] == c).sum())
             if c in ts["train_cohorts"]:
-                role = "settings chosen and model trained (cross-validation inside these cohorts)"
+                role = "train"
             elif c in ts["test_cohorts"]:
-                role = "test: untouched until the final score"
+                role = "test"
             elif lab.loc[lab["cohort"] == c, "label"].isna().all():
-                role = "outcome not yet known: scored in the register"
+                role = "open"
             else:
                 role = "labelled"
-            rows.append({"cohort": int(c), "centers": n, "role": role})
+            rows.append({"cohort": int(c), "centers": n, "role": t(f"risk.role.{role}", language)})
         return pd.DataFrame(rows)
 
     def with_capacity(self, k: int) -> "RiskResult":
@@ -164,30 +172,58 @@ class RiskResult:
                        "n_high_risk_open": int((reg["risk_band"] == "high").sum())}
         return out
 
+    def band_check_table(self, language: str = "en") -> pd.DataFrame | None:
+        """:attr:`band_check` with the bands in words (None when there is none)."""
+        if self.band_check is None:
+            return None
+        out = self.band_check.copy()
+        out["band"] = [t(f"risk.band.{b}", language) for b in out["band"].astype(str)]
+        return out
+
+    def _indicator_keys(self, reg: pd.DataFrame) -> pd.DataFrame:
+        """Lever and direction of each register row's indicators (recomputed from the model for
+        a register stored without them)."""
+        if all(c in reg.columns for c in INDICATOR_KEY_COLUMNS):
+            return reg[INDICATOR_KEY_COLUMNS].reset_index(drop=True)
+        X = self.features.loc[reg["center_id"]]
+        why = indicators(self.models["logistic"].contributions(X), X, self.spec.decision_age)
+        out = pd.DataFrame(index=range(len(reg)))
+        for j in (1, 2, 3):
+            out[f"indicator_{j}_lever"] = why[f"indicator_{j}_lever"].to_numpy()
+            out[f"indicator_{j}_sign"] = np.where(why[f"indicator_{j}_log_odds"].to_numpy() > 0, 1, -1)
+        return out[INDICATOR_KEY_COLUMNS]
+
     def register_table(self, region: str = NATIONAL, n: int | None = 15, language: str = "en") -> pd.DataFrame:
         """The region's open centers as a reader sees them: names, risk in per cent, band,
-        the indicators in one column (associations, not causes) and the context."""
+        the indicators in one column (associations, not causes) and the context, in ``language``."""
         from evaluation.data.reference import load_regencies
-
-        from .register import INDICATOR_COLUMNS
 
         reg = self.register_for(region)
         if n is not None:
             reg = reg.head(n)
         names = load_regencies().set_index("regency_code")["name"]
+        d = self.spec.decision_age
+        X = self.features.loc[reg["center_id"]]
+        keys = self._indicator_keys(reg)
+        levers = keys[[f"indicator_{j}_lever" for j in (1, 2, 3)]].to_numpy()
+        signs = keys[[f"indicator_{j}_sign" for j in (1, 2, 3)]].to_numpy()
+        why = ["; ".join(indicator_text(lv, sg > 0, X, cid, d, language, short=True) for lv, sg in zip(lvs, sgs))
+               for cid, lvs, sgs in zip(reg["center_id"], levers, signs)]
+        context = context_text(X, d, language).to_numpy() if len(reg) else []
+
+        def head(key: str, **values) -> str:
+            return t(f"risk.register.{key}", language, **values)
+
         return pd.DataFrame({
-            "national rank": reg["risk_rank"].to_numpy(),
-            "center": reg["center_name"].to_numpy(),
-            "regency": [f"{names.get(c, c)} ({c})" for c in reg["regency_code"]],
-            "opened": reg["cohort"].to_numpy(),
-            "stage now": reg["stage_now"].to_numpy(),
-            f"risk of not reaching {self.spec.target_stage} in time": [f"{p:.1%}" for p in reg["risk_probability"]],
-            "band": reg["risk_band"].to_numpy(),
-            "indicators associated with the risk (not causes)": [
-                "; ".join(v.replace(" (associated with higher risk)", "").replace(" (associated with lower risk)",
-                                                                             " (goes with lower risk)")
-                          for v in row if isinstance(v, str)) for row in reg[INDICATOR_COLUMNS].to_numpy()],
-            "context": reg["context"].to_numpy(),
+            head("rank"): reg["risk_rank"].to_numpy(),
+            head("center"): reg["center_name"].to_numpy(),
+            head("regency"): [f"{names.get(c, c)} ({c})" for c in reg["regency_code"]],
+            head("opened"): reg["cohort"].to_numpy(),
+            head("stage_now"): reg["stage_now"].to_numpy(),
+            head("risk", stage=self.spec.target_stage): [f"{p:.1%}" for p in reg["risk_probability"]],
+            head("band"): [t(f"risk.band.{b}", language) for b in reg["risk_band"]],
+            head("indicators"): why,
+            head("context"): context,
         })
 
     def headline_text(self, region: str = NATIONAL, language: str = "en") -> str:
@@ -195,40 +231,40 @@ class RiskResult:
         c = self.band_counts(region)
         dec = self.decided_summary(region)
         h = self.spec.horizon_years
-        text = (f"{c['open']:,} centers have not reached {self.spec.target_stage} and their {h}-year horizon is still "
-                f"open: **{c['high']} among the {self.k} open centers with the highest risk in the country** (high), "
-                f"{c['medium']} medium, {c['low']} low (model AUC {self.metrics['auc']:.2f} on cohorts it never saw).")
+        stage = self.spec.target_stage
+        text = t("risk.headline.open", language, open=f"{c['open']:,}", stage=stage, horizon=h, high=c["high"],
+                 k=self.k, medium=c["medium"], low=c["low"], auc=f"{self.metrics['auc']:.2f}")
         if len(dec):
-            text += (f" For {int(dec['centers'].sum()):,} other centers the outcome is known, not predicted: "
-                     f"{int(dec['reached_in_time'].sum()):,} reached {self.spec.target_stage} within {h} years, "
-                     f"{int(dec['not_reached'].sum()):,} did not.")
+            text += " " + t("risk.headline.decided", language, decided=f"{int(dec['centers'].sum()):,}",
+                            reached=f"{int(dec['reached_in_time'].sum()):,}", stage=stage, horizon=h,
+                            missed=f"{int(dec['not_reached'].sum()):,}")
         return text
 
     def bands_text(self, language: str = "en") -> str:
+        """How the bands are cut: the support capacity and the risk at each cut."""
         lo, hi = self.band_cuts
-        return (f"Bands follow the ministry's support capacity k = {self.k}: high = the {self.k} open centers with "
-                f"the highest risk in the country (risk {hi:.1%} or more), medium = the next {self.k} "
-                f"(from {lo:.1%}), low = the other open centers.")
+        return t("risk.bands", language, k=self.k, high_cut=f"{hi:.1%}", medium_cut=f"{lo:.1%}")
 
     # ------------------------------------------------------------------ page pieces (notebook 05)
     def target_text(self, name: str, language: str = "en") -> str:
         """What is predicted, and from when, for the page of ``name``."""
-        from ..text import t
-
         return t("risk.target", language, name=name, stage=self.spec.target_stage, horizon=self.spec.horizon_years,
                  age=self.spec.decision_age)
 
     def settings_text(self, language: str = "en") -> str:
         """How the register model's settings were chosen."""
-        from ..text import t
+        selection = (self.selection.text(language) if self.selection is not None
+                     else t("risk.settings_given", language))
+        return t("risk.settings", language, selection=selection)
 
-        return t("risk.settings", language, selection=self.info["selection"])
-
-    def validation_table(self) -> pd.DataFrame:
+    def validation_table(self, language: str = "en") -> pd.DataFrame:
         """The validation metrics a reviewer compares (AUC, Brier, ECE, precision at k) per model."""
         cols = ["validation", "model", "auc", "pr_auc", "brier", "ece", "precision_at_k"]
         table = self.summary()
-        return table[[c for c in cols if c in table.columns]].round(3)
+        table = table[[c for c in cols if c in table.columns]].round(3)
+        table["validation"] = [_name("validation", v, language) for v in table["validation"]]
+        table["model"] = [_name("model", m, language) for m in table["model"]]
+        return table
 
     def register_text(self, region: str = NATIONAL, language: str = "en") -> str:
         """The register's headline and how its bands are cut."""
@@ -236,8 +272,6 @@ class RiskResult:
 
     def export_text(self, folder, region: str, stem: str, language: str = "en") -> str:
         """Export the region's register beside the page (report runs); the sentence saying where."""
-        from ..text import t
-
         if not folder:
             return t("risk.not_exported", language)
         files = self.export(folder, region=region, stem=stem)
@@ -260,7 +294,7 @@ class RiskResult:
         return {k: round(v, 3) for k, v in self.metrics.items()
                 if k.startswith(("auc", "oracle_auc", "brier", "oracle_brier", "ece")) and isinstance(v, float)}
 
-    def plot(self):
+    def plot(self, language: str = "en"):
         """Calibration curve and ROC curve of the time-split test set."""
         import matplotlib.pyplot as plt
         from sklearn.metrics import roc_curve
@@ -270,16 +304,20 @@ class RiskResult:
         names = [n for n in ("logistic", "boosted", "baseline_one_feature", "oracle") if n in pred]
         ax1.plot([0, 1], [0, 1], color="grey", lw=0.8, ls="--")
         for n in names:
-            t = self.time_split.calibration[n]
-            ax1.plot(t["mean_predicted"], t["observed"], marker="o", ms=3, label=n)
+            table = self.time_split.calibration[n]
+            name = _name("model", n, language)
+            ax1.plot(table["mean_predicted"], table["observed"], marker="o", ms=3, label=name)
             fpr, tpr, _ = roc_curve(pred["label"], pred[n])
-            ax2.plot(fpr, tpr, label=f"{n} (AUC {self.time_split.metrics.loc[n, 'auc']:.3f})")
-        lo = min(t["mean_predicted"].min() for t in self.time_split.calibration.values())
-        ax1.set(xlim=(max(lo - 0.05, 0), 1), ylim=(max(lo - 0.05, 0), 1), xlabel="Predicted risk (decile mean)",
-                ylabel="Observed share not reaching " + self.spec.target_stage,
-                title=f"Calibration, test cohorts {', '.join(map(str, self.time_split.info['test_cohorts']))}")
+            ax2.plot(fpr, tpr, label=t("risk.plot.legend_auc", language, model=name,
+                                       auc=f"{self.time_split.metrics.loc[n, 'auc']:.3f}"))
+        lo = min(c["mean_predicted"].min() for c in self.time_split.calibration.values())
+        cohorts = ", ".join(map(str, self.time_split.info["test_cohorts"]))
+        ax1.set(xlim=(max(lo - 0.05, 0), 1), ylim=(max(lo - 0.05, 0), 1), xlabel=t("risk.plot.predicted", language),
+                ylabel=t("risk.plot.observed", language, stage=self.spec.target_stage),
+                title=t("risk.plot.calibration_title", language, cohorts=cohorts))
         ax2.plot([0, 1], [0, 1], color="grey", lw=0.8, ls="--")
-        ax2.set(xlabel="False positive rate", ylabel="True positive rate", title="ROC")
+        ax2.set(xlabel=t("risk.plot.fpr", language), ylabel=t("risk.plot.tpr", language),
+                title=t("risk.plot.roc_title", language))
         ax1.legend(fontsize=7)
         ax2.legend(fontsize=7)
         fig.tight_layout()
@@ -296,9 +334,9 @@ class RiskResult:
         return path
 
     def export(self, folder, region: str = NATIONAL, stem: str = "risk_register") -> dict[str, Path]:
-        """Write the (regional) register as CSV and XLSX."""
+        """Write the (regional) register as CSV and XLSX (in English: a data file)."""
         folder = Path(folder)
-        reg = self.register_for(region)
+        reg = self.register_for(region)[REGISTER_COLUMNS]
         suffix = "" if region == NATIONAL else f"_{region}"
         return {"csv": write_register_csv(reg, folder / f"{stem}{suffix}.csv"),
                 "xlsx": write_register_xlsx(reg, folder / f"{stem}{suffix}.xlsx")}
@@ -312,6 +350,12 @@ def load_risk(path) -> RiskResult:
     if not isinstance(result, RiskResult):
         raise TypeError(f"{path} does not hold a RiskResult")
     return result
+
+
+def _name(kind: str, name: str, language: str = "en") -> str:
+    """A validation scheme or model (``kind`` "validation" or "model") as the page names it."""
+    key = f"risk.{kind}.{name}"
+    return t(key, language) if has(key, language) else name
 
 
 def _default_models(seed: int) -> dict:

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.data.schema import STAGES
+from evaluation.text import has, section, t
 
 __all__ = [
     "RiskSpec",
@@ -33,6 +34,8 @@ __all__ = [
     "NUMERIC_FEATURES",
     "CATEGORICAL_FEATURES",
     "FEATURE_LABELS",
+    "feature_label",
+    "category_label",
     "with_age",
     "decision_window",
     "label_frame",
@@ -93,36 +96,30 @@ NUMERIC_FEATURES = (
 )
 CATEGORICAL_FEATURES = ("host_type", "vocation")
 
-#: Short English names for tables and figures.
-FEATURE_LABELS = {
-    "years_observed": "years of data by the decision age",
-    "completion_rate": "completion rate",
-    "certification_rate": "certification rate (of completers)",
-    "placement_rate": "placement rate (employed + self-employed, of completers)",
-    "trainees_per_package": "trainees per package",
-    "apbn_packages_per_year": "APBN packages per year",
-    "self_funded_packages": "self-funded packages (total)",
-    "self_funded_last": "self-funded packages at the decision age",
-    "revenue_share_last": "own revenue / operating cost at the decision age",
-    "revenue_share_growth": "growth of own-revenue share per year",
-    "log_revenue_last": "log own revenue at the decision age",
-    "partnerships_last": "partnerships at the decision age",
-    "partnerships_first": "partnerships in year 1",
-    "licensed_last": "licensed or accredited at the decision age",
-    "years_licensed": "years licensed",
-    "alumni_database_last": "alumni database at the decision age",
-    "years_alumni_database": "years with an alumni database",
-    "incubator_last": "business incubator at the decision age",
-    "instructors_last": "instructors at the decision age",
-    "cohort": "year opened",
-    "kota": "in a kota (city)",
-    "java": "on Java",
-    "unemployment_rate": "regency unemployment rate (TPT, %)",
-    "log_mean_wage": "regency log mean wage",
-    "min_wage_ratio": "regency minimum wage / mean wage",
-    "host_type": "host type",
-    "vocation": "vocation",
-}
+#: Short English names for tables and figures (the catalogue's ``risk.feature.*``);
+#: :func:`feature_label` gives them in another language.
+FEATURE_LABELS = section("risk.feature", "en")
+
+
+def feature_label(feature: str, language: str = "en", default: str | None = None) -> str:
+    """A feature's short name in ``language``; ``default`` (or the name, spaced) when it has none."""
+    key = f"risk.feature.{feature}"
+    if has(key, language):
+        return t(key, language)
+    return default if default is not None else feature.replace("_", " ")
+
+
+def category_label(feature: str, level: str, language: str = "en") -> str:
+    """A category of ``feature`` (a host type, a vocation, the pooled "other") in ``language``:
+    English shows the code as it is, another language its name where the catalogue has one."""
+    if language == "en":
+        return level
+    if feature == "host_type" and has(f"risk.host.{level}", language):
+        return t(f"risk.host.{level}", language)
+    if level == "other":
+        return t("risk.level.other", language)
+    return level
+
 
 #: What a program officer can act on, each with the features that measure it; the register's
 #: indicators are read per lever (the contributions of a lever's features summed, so two

@@ -37,18 +37,23 @@ import numpy as np
 import pandas as pd
 
 from evaluation.data.regions import in_region
+from evaluation.text import has, section, t
 
-from .features import CONTEXT_FEATURES, FEATURE_LABELS, LEVERS
+from .features import CONTEXT_FEATURES, LEVERS, feature_label
 
-__all__ = ["describe_feature", "indicators", "context_text", "build_register", "capacity_bands",
+__all__ = ["describe_feature", "indicator_text", "indicators", "context_text", "build_register", "capacity_bands",
            "decided_outcomes", "decided_summary", "write_register_csv", "write_register_xlsx",
-           "register_for_region", "REGISTER_COLUMNS", "INDICATOR_COLUMNS"]
+           "register_for_region", "REGISTER_COLUMNS", "INDICATOR_COLUMNS", "INDICATOR_KEY_COLUMNS"]
 
-HOST_WORDS = {"pesantren": "a pesantren", "other_religious": "another religious institution",
-              "union": "a trade union", "community": "a community foundation"}
+#: Host types in words, as in "hosted by a pesantren" (English).
+HOST_WORDS = section("risk.host", "en")
 
 #: Column names of the indicators in the register and its exports.
 INDICATOR_COLUMNS = [f"indicator_associated_with_risk_{j}" for j in (1, 2, 3)]
+#: What each indicator is, for writing it in any language: the lever (a key of
+#: :data:`~evaluation.risk.features.LEVERS`) and its direction (1 = higher risk, -1 = lower).
+#: Kept in the register beside the English words, not exported.
+INDICATOR_KEY_COLUMNS = [*(f"indicator_{j}_lever" for j in (1, 2, 3)), *(f"indicator_{j}_sign" for j in (1, 2, 3))]
 REGISTER_COLUMNS = [
     "center_id", "center_name", "province_code", "regency_code", "host_type", "vocation", "cohort",
     "decision_year", "age_now", "stage_now", "horizon_end_year",
@@ -61,69 +66,87 @@ DECIDED_COLUMNS = ["center_id", "center_name", "province_code", "regency_code", 
 _FIXED_TIME = datetime(2000, 1, 1, 0, 0, 0)
 
 
-def _n(v: float, one: str, many: str) -> str:
-    v = int(round(v))
-    return f"{v} {one if v == 1 else many}"
-
-
-def describe_feature(feature: str, value, decision_age: int = 2) -> str:
-    """A feature's value for one center in plain words (English), e.g. "own revenue covers
-    3% of costs in year 2"."""
+def describe_feature(feature: str, value, decision_age: int = 2, language: str = "en") -> str:
+    """A feature's value for one center in plain words, e.g. "own revenue covers 3% of costs
+    in year 2" (``language`` "en") or "pendapatan sendiri menutup 3% biaya pada tahun ke-2" ("id")."""
     d = decision_age
-    by, in_ = f"by year {d}", f"in year {d}"
+
+    def say(key: str, **values) -> str:
+        return t(f"risk.describe.{key}", language, **values)
+
+    def count(key: str, v: float, **values) -> str:
+        n = int(round(v))
+        return say(f"{key}.{'one' if n == 1 else 'many'}", n=n, **values)
+
+    def label() -> str:
+        return feature_label(feature, language, default=feature)
+
     if isinstance(value, str):
         if feature == "host_type":
-            return f"hosted by {HOST_WORDS.get(value, value)}"
+            host = t(f"risk.host.{value}", language) if has(f"risk.host.{value}", language) else value
+            return say("host", host=host)
         if feature == "vocation":
-            return f"vocation {value}"
-        return f"{FEATURE_LABELS.get(feature, feature)}: {value}"
+            return say("vocation", value=value)
+        return say("category", label=label(), value=value)
     if value is None or (isinstance(value, float) and np.isnan(value)):
-        return f"{FEATURE_LABELS.get(feature, feature)} not reported"
+        return say("missing", label=label())
     v = float(value)
     texts = {
-        "years_observed": lambda: f"{_n(v, 'year', 'years')} of data {by}",
-        "completion_rate": lambda: f"{v:.0%} of trainees completed training {by}",
-        "certification_rate": lambda: f"{v:.0%} of completers certified {by}",
-        "placement_rate": lambda: f"{v:.0%} of completers in work {by}",
-        "trainees_per_package": lambda: f"{v:.1f} trainees per training package",
-        "apbn_packages_per_year": lambda: f"{v:.1f} APBN packages a year",
-        "self_funded_packages": lambda: ("no self-funded training package " + by) if v == 0
-        else f"{_n(v, 'self-funded package', 'self-funded packages')} {by}",
-        "self_funded_last": lambda: ("no self-funded package " + in_) if v == 0
-        else f"{_n(v, 'self-funded package', 'self-funded packages')} {in_}",
-        "revenue_share_last": lambda: f"own revenue covers {v:.0%} of costs {in_}",
-        "revenue_share_growth": lambda: "own-revenue share of costs flat" if abs(v) < 0.005
-        else f"own-revenue share of costs {'up' if v > 0 else 'down'} {abs(v) * 100:.0f} points a year",
-        "log_revenue_last": lambda: ("no own revenue " + in_) if v < 1
-        else f"own revenue Rp {np.expm1(v) / 1e6:.1f} million {in_}",
-        "partnerships_last": lambda: ("no partnerships " + by) if v == 0
-        else f"{_n(v, 'partnership', 'partnerships')} {in_}",
-        "partnerships_first": lambda: "no partnerships in year 1" if v == 0
-        else f"{_n(v, 'partnership', 'partnerships')} in year 1",
-        "licensed_last": lambda: ("neither licensed nor accredited " + by) if v == 0
-        else f"licensed or accredited {by}",
-        "years_licensed": lambda: ("not licensed " + by) if v == 0 else f"licensed for {_n(v, 'year', 'years')} {by}",
-        "alumni_database_last": lambda: ("no alumni database " + by) if v == 0 else f"alumni database in place {by}",
-        "years_alumni_database": lambda: ("no alumni database " + by) if v == 0
-        else f"alumni database for {_n(v, 'year', 'years')} {by}",
-        "incubator_last": lambda: ("no business incubator " + by) if v == 0 else f"business incubator {by}",
-        "instructors_last": lambda: f"{_n(v, 'instructor', 'instructors')} {in_}",
-        "cohort": lambda: f"opened in {int(v)}",
-        "kota": lambda: "in a kota (city)" if v else "in a kabupaten",
-        "java": lambda: "on Java" if v else "outside Java",
-        "unemployment_rate": lambda: f"regency unemployment {v:.1f}%",
-        "log_mean_wage": lambda: f"regency mean wage Rp {np.exp(v) / 1e6:.2f} million a month",
-        "min_wage_ratio": lambda: f"minimum wage at {v:.0%} of the regency mean wage",
+        "years_observed": lambda: count("years_observed", v, d=d),
+        "completion_rate": lambda: say("completion_rate", pct=f"{v:.0%}", d=d),
+        "certification_rate": lambda: say("certification_rate", pct=f"{v:.0%}", d=d),
+        "placement_rate": lambda: say("placement_rate", pct=f"{v:.0%}", d=d),
+        "trainees_per_package": lambda: say("trainees_per_package", value=f"{v:.1f}"),
+        "apbn_packages_per_year": lambda: say("apbn_packages_per_year", value=f"{v:.1f}"),
+        "self_funded_packages": lambda: say("self_funded_packages.none", d=d) if v == 0
+        else count("self_funded_packages", v, d=d),
+        "self_funded_last": lambda: say("self_funded_last.none", d=d) if v == 0
+        else count("self_funded_last", v, d=d),
+        "revenue_share_last": lambda: say("revenue_share_last", pct=f"{v:.0%}", d=d),
+        "revenue_share_growth": lambda: say("revenue_share_growth.flat") if abs(v) < 0.005
+        else say(f"revenue_share_growth.{'up' if v > 0 else 'down'}", points=f"{abs(v) * 100:.0f}"),
+        "log_revenue_last": lambda: say("log_revenue_last.none", d=d) if v < 1
+        else say("log_revenue_last", million=f"{np.expm1(v) / 1e6:.1f}", d=d),
+        "partnerships_last": lambda: say("partnerships_last.none", d=d) if v == 0
+        else count("partnerships_last", v, d=d),
+        "partnerships_first": lambda: say("partnerships_first.none") if v == 0 else count("partnerships_first", v),
+        "licensed_last": lambda: say("licensed_last.none", d=d) if v == 0 else say("licensed_last", d=d),
+        "years_licensed": lambda: say("years_licensed.none", d=d) if v == 0 else count("years_licensed", v, d=d),
+        "alumni_database_last": lambda: say("alumni_database_last.none", d=d) if v == 0
+        else say("alumni_database_last", d=d),
+        "years_alumni_database": lambda: say("years_alumni_database.none", d=d) if v == 0
+        else count("years_alumni_database", v, d=d),
+        "incubator_last": lambda: say("incubator_last.none", d=d) if v == 0 else say("incubator_last", d=d),
+        "instructors_last": lambda: count("instructors_last", v, d=d),
+        "cohort": lambda: say("cohort", year=int(v)),
+        "kota": lambda: say("kota.yes" if v else "kota.no"),
+        "java": lambda: say("java.yes" if v else "java.no"),
+        "unemployment_rate": lambda: say("unemployment_rate", value=f"{v:.1f}"),
+        "log_mean_wage": lambda: say("log_mean_wage", million=f"{np.exp(v) / 1e6:.2f}"),
+        "min_wage_ratio": lambda: say("min_wage_ratio", pct=f"{v:.0%}"),
     }
     fn = texts.get(feature)
-    return fn() if fn else f"{FEATURE_LABELS.get(feature, feature)} {v:.3g}"
+    return fn() if fn else say("number", label=label(), value=f"{v:.3g}")
 
 
 #: The feature whose value describes each lever in words.
 _LEVER_WORDS = {lever: feats[0] for lever, feats in LEVERS.items()}
 
 
-def indicators(contributions: pd.DataFrame, features: pd.DataFrame, decision_age: int = 2, n: int = 3) -> pd.DataFrame:
+def indicator_text(lever: str, higher: bool, features: pd.DataFrame, center_id, decision_age: int = 2,
+                   language: str = "en", short: bool = False) -> str:
+    """One indicator of a center in words: the lever's value and whether it goes with a higher
+    or a lower risk. ``short``: a higher-risk indicator without its note and a lower-risk one
+    as "goes with lower risk" (the register table, whose header says what the indicators are)."""
+    feature = _LEVER_WORDS[lever]
+    text = describe_feature(feature, features.at[center_id, feature], decision_age, language)
+    if higher:
+        return text if short else t("risk.indicator.higher", language, text=text)
+    return t("risk.indicator.lower_short" if short else "risk.indicator.lower", language, text=text)
+
+
+def indicators(contributions: pd.DataFrame, features: pd.DataFrame, decision_age: int = 2, n: int = 3,
+               language: str = "en") -> pd.DataFrame:
     """The ``n`` levers that raise each center's risk most, in words, with their log-odds.
 
     A lever's contribution is the sum over its features; levers are ordered from the one
@@ -139,19 +162,16 @@ def indicators(contributions: pd.DataFrame, features: pd.DataFrame, decision_age
     for j in range(n):
         levers = names[order[:, j]]
         c = values[np.arange(len(values)), order[:, j]]
-        out[INDICATOR_COLUMNS[j]] = [
-            f"{describe_feature(_LEVER_WORDS[lv], features.at[cid, _LEVER_WORDS[lv]], decision_age)} "
-            f"(associated with {'higher' if ci > 0 else 'lower'} risk)"
-            for cid, lv, ci in zip(lever_contrib.index, levers, c)
-        ]
+        out[INDICATOR_COLUMNS[j]] = [indicator_text(lv, ci > 0, features, cid, decision_age, language)
+                                     for cid, lv, ci in zip(lever_contrib.index, levers, c)]
         out[f"indicator_{j + 1}_log_odds"] = c
         out[f"indicator_{j + 1}_lever"] = levers
     return pd.DataFrame(out, index=lever_contrib.index)
 
 
-def context_text(features: pd.DataFrame, decision_age: int = 2) -> pd.Series:
+def context_text(features: pd.DataFrame, decision_age: int = 2, language: str = "en") -> pd.Series:
     """Where and what each center is, in words (not a reason, a frame for reading the indicators)."""
-    parts = [features.apply(lambda r, f=f: describe_feature(f, r[f], decision_age), axis=1)
+    parts = [features.apply(lambda r, f=f: describe_feature(f, r[f], decision_age, language), axis=1)
              for f in CONTEXT_FEATURES if f in features.columns and f not in ("log_mean_wage", "min_wage_ratio")]
     return pd.concat(parts, axis=1).agg("; ".join, axis=1)
 
@@ -191,6 +211,8 @@ def build_register(centers: pd.DataFrame, center_years: pd.DataFrame, features: 
     ``model`` must offer ``predict_proba`` and ``contributions`` (a fitted
     :class:`~evaluation.risk.models.LogisticRiskModel`); ``boosted`` adds its probability as a
     cross-check column. ``capacity`` is the number of centers the ministry can support.
+    Columns: :data:`REGISTER_COLUMNS` (what is exported), then :data:`INDICATOR_KEY_COLUMNS`
+    (what each indicator is, to write it in another language).
     """
     if last_year is None:
         last_year = int(center_years["year"].max())
@@ -213,6 +235,8 @@ def build_register(centers: pd.DataFrame, center_years: pd.DataFrame, features: 
     for j in (1, 2, 3):
         reg[INDICATOR_COLUMNS[j - 1]] = why[INDICATOR_COLUMNS[j - 1]]
         reg[f"indicator_{j}_log_odds"] = np.round(why[f"indicator_{j}_log_odds"].to_numpy(), 3)
+        reg[f"indicator_{j}_lever"] = why[f"indicator_{j}_lever"]
+        reg[f"indicator_{j}_sign"] = np.where(why[f"indicator_{j}_log_odds"].to_numpy() > 0, 1, -1)
     reg["context"] = context_text(X, decision_age)
     reg["log_odds"] = np.round(contrib.sum(axis=1).to_numpy(), 4)
     reg = reg.reset_index().sort_values(["risk_probability", "center_id"], ascending=[False, True], kind="stable")
@@ -220,7 +244,7 @@ def build_register(centers: pd.DataFrame, center_years: pd.DataFrame, features: 
     # bands again in the final order, so ties at a cut fall by the register's own ranking
     reg["risk_band"] = np.where(reg["risk_rank"] <= capacity, "high",
                                 np.where(reg["risk_rank"] <= 2 * capacity, "medium", "low"))
-    return reg[REGISTER_COLUMNS].reset_index(drop=True)
+    return reg[REGISTER_COLUMNS + INDICATOR_KEY_COLUMNS].reset_index(drop=True)
 
 
 def decided_outcomes(centers: pd.DataFrame, center_years: pd.DataFrame, labels: pd.DataFrame,

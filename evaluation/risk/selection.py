@@ -21,6 +21,8 @@ from sklearn.base import clone
 from sklearn.metrics import log_loss
 from sklearn.model_selection import StratifiedKFold
 
+from evaluation.text import t
+
 from .models import LogisticRiskModel
 
 __all__ = ["Selection", "select_logistic", "GRID"]
@@ -43,12 +45,13 @@ class Selection:
     def summary(self) -> pd.DataFrame:
         return self.scores.sort_values("log_loss").reset_index(drop=True)
 
-    def text(self) -> str:
+    def text(self, language: str = "en") -> str:
+        """How the settings were chosen, in words."""
         p = self.params
-        return (f"chosen by {self.folds}-fold cross-validation inside cohorts "
-                f"{', '.join(map(str, self.cohorts))} ({self.n_centers:,} centers): C = {p['C']:g}, "
-                f"categories pooled below {p['min_category_count']} centers, calibration folds "
-                f"{'by cohort' if p['calibration_cv'] == 'cohort' else 'stratified'}")
+        calibration = t("risk.selection.by_cohort" if p["calibration_cv"] == "cohort" else "risk.selection.stratified",
+                        language)
+        return t("risk.selection.text", language, folds=self.folds, cohorts=", ".join(map(str, self.cohorts)),
+                 n=f"{self.n_centers:,}", C=f"{p['C']:g}", min_count=p["min_category_count"], calibration=calibration)
 
 
 def select_logistic(features: pd.DataFrame, y, *, grid: dict | None = None, folds: int = 5, seed: int = 0,

@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .features import FEATURE_LABELS, label_frame
+from evaluation.text import has, t
+
+from .features import category_label, feature_label, label_frame
 
 __all__ = ["survival_frame", "KaplanMeierResult", "kaplan_meier", "CoxResult", "cox_model", "COX_FEATURES"]
 
@@ -55,27 +57,31 @@ class KaplanMeierResult:
     target_stage: str = "mandiri"
     ages: tuple[int, ...] = (2, 3, 4, 5, 6)
 
-    def summary(self) -> pd.DataFrame:
+    def summary(self, language: str = "en") -> pd.DataFrame:
         """One row per group: centers, events, and the share at the target stage by each age
-        (NaN beyond the group's longest follow-up)."""
+        (NaN beyond the group's longest follow-up); groupings and groups in ``language``."""
         rows = []
         for by, groups in self.curves.items():
-            for g, t in groups.items():
-                row = {"by": by, "group": str(g), "centers": int(t.attrs["n"]), "events": int(t["events"].sum())}
+            for g, table in groups.items():
+                row = {"by": _by_words(by, language), "group": _group_words(by, g, language),
+                       "centers": int(table.attrs["n"]), "events": int(table["events"].sum())}
                 for a in self.ages:
                     row[f"share_by_age_{a}"] = self.share_by_age(by, g, a)
                 rows.append(row)
-        return pd.DataFrame(rows)
+        out = pd.DataFrame(rows)
+        if language == "en":
+            return out
+        return out.rename(columns={c: t(f"risk.km.col.{c}", language) for c in ("by", "group", "events")})
 
     def share_by_age(self, by: str, group, age: int) -> float:
         """Kaplan-Meier share at the target stage by ``age`` (1 - S(age))."""
-        t = self.curves[by][group]
-        if age > t.attrs["max_age"]:
+        table = self.curves[by][group]
+        if age > table.attrs["max_age"]:
             return float("nan")
-        known = t[t["age"] <= age]
+        known = table[table["age"] <= age]
         return float(1 - known["survival"].iloc[-1]) if len(known) else 0.0
 
-    def plot(self, max_groups: int = 8):
+    def plot(self, language: str = "en", max_groups: int = 8):
         """Cumulative share at the target stage by age, one panel per grouping."""
         import matplotlib.pyplot as plt
 
@@ -83,14 +89,31 @@ class KaplanMeierResult:
         for ax, (by, groups) in zip(axes[0], self.curves.items()):
             biggest = sorted(groups, key=lambda g: -groups[g].attrs["n"])[:max_groups]
             for g in sorted(biggest, key=str):
-                t = groups[g]
-                ages = np.concatenate([[0], t["age"].to_numpy()])
-                share = np.concatenate([[0.0], 1 - t["survival"].to_numpy()])
-                ax.step(ages, share, where="post", label=f"{g} (n={t.attrs['n']})")
-            ax.set(xlabel="Age (years since opening)", ylabel=f"Share {self.target_stage}", title=f"By {by}")
+                table = groups[g]
+                ages = np.concatenate([[0], table["age"].to_numpy()])
+                share = np.concatenate([[0.0], 1 - table["survival"].to_numpy()])
+                ax.step(ages, share, where="post",
+                        label=t("risk.km.legend", language, group=_group_words(by, g, language), n=table.attrs["n"]))
+            title = (t("risk.km.title_all", language) if by == "all"
+                     else t("risk.km.title", language, by=_by_words(by, language)))
+            ax.set(xlabel=t("risk.km.age", language), ylabel=t("risk.km.share", language, stage=self.target_stage),
+                   title=title)
             ax.legend(fontsize=6)
         fig.tight_layout()
         return fig
+
+
+def _by_words(by: str, language: str) -> str:
+    """A grouping of the Kaplan-Meier curves in words."""
+    key = f"risk.km.by.{by}"
+    return t(key, language) if has(key, language) else str(by)
+
+
+def _group_words(by: str, group, language: str) -> str:
+    """A group of the Kaplan-Meier curves in words (host types and "all"; years and vocations as they are)."""
+    if by == "all" and str(group) == "all":
+        return t("risk.km.group.all", language)
+    return category_label(by, str(group), language)
 
 
 def _km_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -125,24 +148,42 @@ class CoxResult:
     events: int
     info: dict = field(default_factory=dict)
 
-    def summary(self) -> pd.DataFrame:
-        return self.table.copy()
+    def labels(self, language: str = "en") -> list[str]:
+        """The covariates in words: indicators by name, host types against the reference host."""
+        ref = self.info.get("reference_host")
+        return [_cox_label(c, ref, language) for c in self.table.index]
 
-    def plot(self):
+    def summary(self, language: str = "en") -> pd.DataFrame:
+        """Hazard ratios per covariate; in a language other than English the covariates are
+        named in words only (no code column)."""
+        if language == "en":
+            return self.table.copy()
+        return self.table.assign(label=self.labels(language)).reset_index(drop=True)
+
+    def plot(self, language: str = "en"):
         """Hazard ratios with 95% intervals (log scale)."""
         import matplotlib.pyplot as plt
 
-        t = self.table.iloc[::-1]
-        fig, ax = plt.subplots(figsize=(6, 0.3 * len(t) + 1.2))
-        y = np.arange(len(t))
-        ax.errorbar(t["hazard_ratio"], y, xerr=[t["hazard_ratio"] - t["hr_low"], t["hr_high"] - t["hazard_ratio"]],
+        table = self.table.assign(label=self.labels(language)).iloc[::-1]
+        fig, ax = plt.subplots(figsize=(6, 0.3 * len(table) + 1.2))
+        y = np.arange(len(table))
+        ax.errorbar(table["hazard_ratio"], y, xerr=[table["hazard_ratio"] - table["hr_low"],
+                                                    table["hr_high"] - table["hazard_ratio"]],
                     fmt="o", color="#2b6f97")
         ax.axvline(1, color="grey", lw=0.8)
         ax.set_xscale("log")
-        ax.set_yticks(y, t["label"])
-        ax.set(xlabel="Hazard ratio of reaching the stage (per SD, or vs the reference)", title="Cox model")
+        ax.set_yticks(y, table["label"])
+        ax.set(xlabel=t("risk.cox.xlabel", language), title=t("risk.cox.title", language))
         fig.tight_layout()
         return fig
+
+
+def _cox_label(column: str, reference_host, language: str = "en") -> str:
+    if "=" not in column:
+        return feature_label(column, language, default=column)
+    level = column.split("=", 1)[1]
+    return t("risk.cox.host", language, level=category_label("host_type", level, language),
+             reference=category_label("host_type", str(reference_host), language))
 
 
 def cox_model(surv: pd.DataFrame, features: pd.DataFrame, decision_age: int = 2,
@@ -168,7 +209,7 @@ def cox_model(surv: pd.DataFrame, features: pd.DataFrame, decision_age: int = 2,
                   entry=np.full(len(d), float(decision_age)), ties="efron")
     fit = model.fit()
     ci = np.asarray(fit.conf_int())
-    labels = [FEATURE_LABELS.get(c, c) if "=" not in c else f"host: {c.split('=')[1]} (vs {ref})" for c in X.columns]
+    labels = [_cox_label(c, ref) for c in X.columns]
     table = pd.DataFrame({
         "label": labels,
         "coef": fit.params, "se": fit.bse, "hazard_ratio": np.exp(fit.params),

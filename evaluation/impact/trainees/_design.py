@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._text import Covariate, Message, outcome_term
+
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 _MAX_POWER = 6
 
@@ -180,7 +182,8 @@ def build_design(
             y = np.where(present, y, 0.0)
             for flag, label in ((1, "trainee"), (0, "comparison person")):
                 if not (present & (d == flag)).any():
-                    raise ValueError(f"outcome column {outcome!r} is blank for every {label}: nothing to estimate")
+                    raise ValueError(Message(f"trainees.refusal.blank_outcome_{'treated' if flag else 'control'}",
+                                             outcome=outcome_term(outcome)))
     clusters = None
     if cluster is not None:
         col = df[cluster]
@@ -193,14 +196,14 @@ def build_design(
             )
         clusters = pd.factorize(col, sort=True)[0].astype(np.int64)
         if clusters.max() < 1:
-            raise ValueError(f"cluster column {cluster!r} has a single cluster: clustered standard errors need several")
+            raise ValueError(Message("trainees.refusal.single_cluster", cluster=cluster))
     if weights is not None:
         w = numeric_column(df, weights, "weights")
         if (w < 0).any():
             rows = list(df.index[w < 0][:5])
             raise ValueError(f"weights column {weights!r} has negative values; first rows: {rows}")
         if not (w[d == 1] > 0).any() or not (w[d == 0] > 0).any():
-            raise ValueError(f"weights column {weights!r} gives zero total weight to one group")
+            raise ValueError(Message("trainees.refusal.zero_weight", weights=weights))
     else:
         w = np.ones_like(y)
 
@@ -211,10 +214,7 @@ def build_design(
     for j, name in enumerate(covariates, start=1):
         full[:, j] = cols[name] = numeric_column(df, name, "covariate")
         if np.ptp(full[:, j]) == 0:
-            raise ValueError(
-                f"covariate {name!r} is constant (every row equals {full[0, j]:g}); "
-                "it carries no information and makes the models singular; drop it"
-            )
+            raise ValueError(Message("trainees.refusal.constant_covariate", name=Covariate(name), value=full[0, j]))
     for j, (term, factors) in enumerate(zip(terms, parsed), start=1 + len(covariates)):
         col = full[:, j]
         col[:] = 1.0
@@ -223,7 +223,7 @@ def build_design(
                 cols[name] = numeric_column(df, name, "propensity term")
             col *= cols[name] ** power if power > 1 else cols[name]
         if np.ptp(col) == 0:
-            raise ValueError(f"propensity term {term!r} is constant in the data")
+            raise ValueError(Message("trainees.refusal.constant_term", term=Covariate(term)))
 
     return Design(
         y=y,

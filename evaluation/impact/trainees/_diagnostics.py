@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ._text import Covariate, Joined, Message
+
 #: |standardised mean difference| above which a covariate counts as imbalanced.
 SMD_THRESHOLD = 0.1
 #: Share of the comparison group's weight one unit may carry before we call it extreme.
@@ -88,25 +90,14 @@ def overlap_warnings(ov: dict, estimand: str) -> list[str]:
     out = []
     share = ov["share_controls_below_min_treated"]
     if share > 0.5:
-        out.append(
-            "Poor overlap: {n:,} of {nc:,} comparison persons ({pct} of comparison weight) have a "
-            "propensity score below the lowest trainee's ({lo:.3g}); they resemble no trainee and "
-            "the estimate rests on the few who do. Read it with care and compare methods.".format(
-                n=ov["controls_below_min_treated"], nc=ov["n_control"], pct=_pct(share), lo=ov["treated_min"]
-            )
-        )
+        out.append(Message("trainees.warn.overlap_low", n=ov["controls_below_min_treated"], nc=ov["n_control"],
+                           pct=_pct(share), lo=ov["treated_min"]))
     if ov["share_treated_above_max_control"] > MAX_TREATED_OUTSIDE:
-        out.append(
-            f"Poor overlap: {ov['treated_above_max_control']:,} of {ov['n_treated']:,} trainees have a "
-            f"propensity score above every comparison person's (max {ov['control_max']:.3g}); their "
-            "counterfactual is extrapolated."
-        )
+        out.append(Message("trainees.warn.overlap_high", n=ov["treated_above_max_control"], nt=ov["n_treated"],
+                           hi=ov["control_max"]))
     if estimand == "ate" and ov["treated_outside_support"] + ov["controls_outside_support"] > 0:
-        out.append(
-            "For the average effect over everyone (ATE), units outside the common support need "
-            f"extrapolation: {ov['treated_outside_support']:,} trainees and "
-            f"{ov['controls_outside_support']:,} comparison persons lie outside it."
-        )
+        out.append(Message("trainees.warn.overlap_ate", nt=ov["treated_outside_support"],
+                           nc=ov["controls_outside_support"]))
     return out
 
 
@@ -117,24 +108,16 @@ def weight_warnings(info: dict, n_treated: int, method: str) -> list[str]:
     ess, top = info["control_ess"], info["control_max_weight_share"]
     if method == "match":
         if top > MAX_REUSE_SHARE or ess < 0.5 * min(n_treated, info.get("distinct_controls_used", n_treated)):
-            out.append(
-                f"Matched comparison units are reused heavily: {info['distinct_controls_used']:,} distinct "
-                f"comparison persons serve {info['n_matched_treated']:,} trainees; the most used one carries "
-                f"{_pct(top)} of the counterfactual and the ten most used {_pct(info['control_top10_weight_share'])} "
-                f"(effective number of comparison units {ess:.0f}). The estimate leans on a handful of people."
-            )
+            out.append(Message("trainees.warn.match_reuse", distinct=info["distinct_controls_used"],
+                               matched=info["n_matched_treated"], top=_pct(top),
+                               top10=_pct(info["control_top10_weight_share"]), ess=ess))
         return out
     if top > MAX_WEIGHT_SHARE or ess < 0.25 * n_treated:
-        out.append(
-            f"Extreme weights: one comparison person carries {_pct(top)} of the comparison weight and the "
-            f"ten heaviest {_pct(info['control_top10_weight_share'])}; the effective number of comparison "
-            f"units is {ess:.0f} (for {n_treated:,} trainees). The estimate is sensitive to a few people."
-        )
+        out.append(Message("trainees.warn.extreme_weights", top=_pct(top),
+                           top10=_pct(info["control_top10_weight_share"]), ess=ess, n=n_treated))
     if "treated_ess" in info and (info["treated_max_weight_share"] > MAX_WEIGHT_SHARE):
-        out.append(
-            f"Extreme weights among trainees: one carries {_pct(info['treated_max_weight_share'])} of the "
-            f"trainee weight (effective number {info['treated_ess']:.0f})."
-        )
+        out.append(Message("trainees.warn.extreme_trainee_weights", top=_pct(info["treated_max_weight_share"]),
+                           ess=info["treated_ess"]))
     return out
 
 
@@ -143,13 +126,7 @@ def imbalance_warning(table: pd.DataFrame, adjusted: bool) -> list[str]:
     bad = table[np.abs(table[col]) > SMD_THRESHOLD]
     if bad.empty:
         return []
-    listed = ", ".join(f"{r.covariate} ({getattr(r, col):+.2f})" for r in bad.itertuples())
-    if adjusted:
-        return [
-            f"Residual imbalance after adjustment: |standardised difference| above {SMD_THRESHOLD} for "
-            f"{listed}. Trainees and the reweighted/matched comparison group still differ."
-        ]
-    return [
-        f"Trainees and comparison persons differ before adjustment (|standardised difference| above "
-        f"{SMD_THRESHOLD}): {listed}. A raw comparison mixes the training effect with these differences."
-    ]
+    listed = Joined(Message("trainees.smd_item", name=Covariate(r.covariate), smd=getattr(r, col))
+                    for r in bad.itertuples())
+    key = "trainees.warn.residual_imbalance" if adjusted else "trainees.warn.raw_imbalance"
+    return [Message(key, threshold=SMD_THRESHOLD, listed=listed)]

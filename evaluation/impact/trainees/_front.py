@@ -20,6 +20,7 @@ from ._response import (
 )
 from ._result import TrainingEffect
 from ._sensitivity import ovb_sensitivity
+from ._text import Message, outcome_term
 from ._weighting import aipw, ipw, regression_adjustment, wls_influence
 
 METHODS = ("naive", "ols", "ra", "ipw", "match", "aipw")
@@ -54,14 +55,11 @@ def _resolve_trim(trim, p, d, w) -> tuple[np.ndarray, str] | None:
         if rule == "crump":
             low, high = crump_bounds(p, w)
             keep = (p >= low) & (p <= high)
-            return keep, f"Crump et al. (2009) rule: kept scores in [{low:.3f}, {high:.3f}]"
+            return keep, Message("trainees.trim.crump", low=low, high=high)
         if rule == "support":
             lo, hi = p[d == 1].min(), p[d == 0].max()
             keep = np.where(d == 1, p <= hi, p >= lo)
-            return keep, (
-                f"common support: dropped comparison persons scoring below the lowest trainee ({lo:.3g}) "
-                f"and trainees scoring above the highest comparison person ({hi:.3g})"
-            )
+            return keep, Message("trainees.trim.support", lo=lo, hi=hi)
         raise ValueError(f"trim={trim!r}: use (low, high), 'crump' or 'support'")
     try:
         low, high = (float(v) for v in trim)
@@ -70,7 +68,7 @@ def _resolve_trim(trim, p, d, w) -> tuple[np.ndarray, str] | None:
     if not 0 <= low < high <= 1:
         raise ValueError(f"trim={trim!r}: bounds must satisfy 0 <= low < high <= 1")
     keep = (p >= low) & (p <= high)
-    return keep, f"kept propensity scores in [{low:g}, {high:g}]"
+    return keep, Message("trainees.trim.bounds", low=low, high=high)
 
 
 def _estimate(method, estimand, y, d, w, x1, ps, caliper, n_neighbors, bias_adjust, warnings, notes,
@@ -104,11 +102,8 @@ def _estimate(method, estimand, y, d, w, x1, ps, caliper, n_neighbors, bias_adju
         fit = match_att(y, d, w, logit, x1, n_neighbors, cal, bias_adjust)
         info = fit.info
         if info["n_unmatched_treated"] > 0:
-            warnings.append(
-                f"The caliper ({caliper:g} SD of the logit score = {cal:.3g}) left {info['n_unmatched_treated']:,} "
-                f"trainees ({info['unmatched_treated_weight_share']:.1%} of trainee weight) without a match; "
-                "they are dropped, so the estimate refers to the matched trainees only."
-            )
+            warnings.append(Message("trainees.warn.caliper", caliper=caliper, cal=cal, n=info["n_unmatched_treated"],
+                                    share=info["unmatched_treated_weight_share"]))
         n_t_used = info["n_matched_treated"]
         n_c_used = info["distinct_controls_used"]
     return fit, n_t_used, n_c_used
@@ -238,14 +233,10 @@ def training_effect(
         rate = nonresponse["treated"]["response_rate"]
         blank_t = nonresponse["treated"]["rows"] - nonresponse["treated"]["answered"]
         blank_c = nonresponse["control"]["rows"] - nonresponse["control"]["answered"]
-        who = f"{blank_t:,} trainees ({1 - rate:.1%} of trainee weight)" + (
-            f" and {blank_c:,} comparison persons" if blank_c else "")
+        who = (Message("trainees.who_both", blank_t=blank_t, share=1 - rate, blank_c=blank_c) if blank_c
+               else Message("trainees.who", blank_t=blank_t, share=1 - rate))
         if missing_outcome == "complete":
-            warnings.append(
-                f"Non-response ignored: {who} have no {outcome!r} and were dropped. The estimate describes "
-                "respondents and is biased if answering is related to the outcome; use missing_outcome='ipw' "
-                "or lee_bounds()."
-            )
+            warnings.append(Message("trainees.warn.nonresponse_ignored", who=who, outcome=outcome_term(outcome)))
         elif response_probability is not None:
             notes.append(
                 f"Non-response: {who} have no {outcome!r}. Respondents are weighted by the inverse of the "
@@ -263,15 +254,12 @@ def training_effect(
             for label in ("treated", "control"):
                 entry = nonresponse[label]
                 if entry.get("max_weight_share", 0) > diag.MAX_WEIGHT_SHARE:
-                    warnings.append(
-                        f"Extreme response weights: one responding {'trainee' if label == 'treated' else 'comparison person'} "
-                        f"stands for {entry['max_weight_share']:.1%} of the group's weight (lowest estimated response "
-                        f"probability {entry['probability_min']:.3g})."
-                    )
+                    warnings.append(Message(f"trainees.warn.extreme_response_weights_{label}",
+                                            share=entry["max_weight_share"], p=entry["probability_min"]))
 
     y, d, w, x1, z_raw = des.y, des.d, des.w, des.x1, des.z_raw
     if not ((d == 1) & (w > 0)).any() or not ((d == 0) & (w > 0)).any():
-        raise ValueError("no trainee or no comparison person with an outcome and positive weight is left")
+        raise ValueError(Message("trainees.refusal.no_group_left"))
     if des.outcome_binary:
         notes.append(
             f"{outcome!r} is 0/1: the effect is a difference in shares (x100 for percentage points); "
@@ -300,17 +288,14 @@ def training_effect(
                 f"({ov['share_treated_above_max_control']:.1%} of trainee weight); too few to warn about."
             )
         if not ps_full.converged:
-            warnings.append("The propensity logit did not converge; scores may be unreliable.")
+            warnings.append(Message("trainees.warn.no_convergence"))
         if ps_full.dropped_columns:
             notes.append(
                 f"{ps_full.dropped_columns} propensity term(s) were exact linear combinations of others "
                 "and were left out of the logit."
             )
         if ps_full.separation:
-            warnings.append(
-                "Some propensity scores are numerically 0 or 1 (near-perfect prediction of training): "
-                "those people have no counterpart in the other group."
-            )
+            warnings.append(Message("trainees.warn.separation"))
     elif trim is not None:
         raise ValueError("trim needs a propensity score, so covariates must be given")
 
@@ -327,11 +312,8 @@ def training_effect(
         if keep.all():
             notes.append(f"Trimming requested ({rule}) but no row fell outside; the estimand is unchanged.")
         else:
-            warnings.append(
-                f"Trimming changed the estimand: {rule}; dropped {dropped_t:,} trainees ({share_t:.1%} of "
-                f"trainee weight) and {dropped_c:,} comparison persons. The effect now refers to the trainees "
-                f"{'and comparison persons ' if estimand == 'ate' else ''}inside these bounds, not to all of them."
-            )
+            warnings.append(Message(f"trainees.warn.trimmed_{estimand}", rule=rule, dropped_t=dropped_t,
+                                    share=share_t, dropped_c=dropped_c))
         if not keep.all():
             y, d, w = y[keep], d[keep], w[keep]
             full = np.asfortranarray(des.full[keep])
@@ -372,13 +354,10 @@ def training_effect(
             + f". Unclustered it would be {plain}."
         )
         if n_clusters < 30:
-            warnings.append(f"Only {n_clusters} clusters: cluster-robust standard errors are unreliable with few clusters.")
+            warnings.append(Message("trainees.warn.few_clusters", n=n_clusters))
 
     if not (np.isfinite(fit.estimate) and np.isfinite(se)):
-        raise ValueError(
-            f"the {method} estimate is not finite: some propensity scores are numerically 0 or 1, so "
-            "their weights are infinite. Simplify the propensity model or trim (e.g. trim='support')."
-        )
+        raise ValueError(Message("trainees.refusal.not_finite", method=method))
     diagnostics.update(fit.info)
     warnings += diag.weight_warnings(fit.info, n_t_used, method)
 

@@ -30,9 +30,12 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from evaluation.text import t
+
 from ._design import Design, build_design
 from ._inference import clustered_se, unclustered_se
 from ._propensity import Propensity, fit_logit
+from ._text import Message, in_language, outcome_term
 
 MISSING_OUTCOME = ("error", "complete", "ipw")
 
@@ -69,7 +72,7 @@ def fit_response(des: Design, extra: np.ndarray | None, names: tuple[str, ...]) 
         z = base[rows] if extra is None else np.column_stack([base[rows], extra[rows]])
         answered = des.observed[rows].astype(float)
         if answered.sum() == 0:
-            raise ValueError("no one in the group answered: nothing to weight")
+            raise ValueError(Message("trainees.refusal.no_one_answered"))
         out.append(ResponseModel(flag, rows, fit_logit(z, answered, des.w[rows]), answered, names))
     return out
 
@@ -250,22 +253,22 @@ class LeeBounds:
             "n_control": self.n_control,
         }])
 
-    def plot(self, truth: float | None = None, figsize: tuple[float, float] = (7.0, 2.2)):
+    def plot(self, truth: float | None = None, figsize: tuple[float, float] = (7.0, 2.2), language: str = "en"):
         """The bounds and their interval on one axis, with a reference value (e.g. the truth)."""
         import matplotlib.pyplot as plt
 
         fig, ax = plt.subplots(figsize=figsize, constrained_layout=True)
         low, high = self.conf_int()
-        ax.plot([low, high], [0, 0], color="tab:grey", linewidth=2, label="95% interval (Imbens-Manski)")
+        ax.plot([low, high], [0, 0], color="tab:grey", linewidth=2, label=t("trainees.lee.interval", language))
         ax.plot([self.lower, self.upper], [0, 0], color="tab:blue", linewidth=8, solid_capstyle="butt",
-                label="Lee bounds")
+                label=t("trainees.lee.bounds", language))
         if truth is not None:
-            ax.axvline(truth, color="tab:red", linestyle="--", label="reference")
+            ax.axvline(truth, color="tab:red", linestyle="--", label=t("trainees.lee.reference", language))
         ax.axvline(0, color="black", linewidth=0.8)
         ax.set_yticks([])
-        ax.set_xlabel(self.outcome)
+        ax.set_xlabel(in_language(outcome_term(self.outcome), language))
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.45), ncol=3, frameon=False, fontsize=8)
-        ax.set_title(f"Effect on responding trainees, no model of non-response ({self.response_rate:.0%} answered)")
+        ax.set_title(t("trainees.lee.title", language, rate=self.response_rate))
         return fig
 
 

@@ -8,7 +8,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from evaluation.text import t
+
 from ._sensitivity import Sensitivity
+from ._text import covariate_label, in_language, outcome_term
 
 
 def _fmt(value: float) -> str:
@@ -30,7 +33,8 @@ class TrainingEffect:
     cluster, n_clusters : the cluster column and the number of clusters behind ``se``.
     sensitivity : Cinelli-Hazlett sensitivity to an unobserved confounder (:class:`Sensitivity`).
     nonresponse : how blank outcomes were handled, response rates and response-weight spread.
-    warnings : plain-language problems a reader must know about.
+    warnings : plain-language problems a reader must know about (English; :meth:`warnings_text`
+        gives them in another language).
     notes : how the standard error was obtained and other caveats.
     diagnostics : numbers behind the warnings (effective sample sizes, trimming, ...).
     """
@@ -112,6 +116,10 @@ class TrainingEffect:
             ]
         )
 
+    def warnings_text(self, language: str = "en") -> list[str]:
+        """:attr:`warnings` in ``language``."""
+        return [in_language(w, language) for w in self.warnings]
+
     def balance(self) -> pd.DataFrame:
         """Standardised mean differences per covariate, before and after adjustment.
 
@@ -122,6 +130,14 @@ class TrainingEffect:
             return pd.DataFrame(columns=["covariate", "smd_before", "smd_after"])
         return self.balance_frame.copy()
 
+    def balance_table(self, language: str = "en") -> pd.DataFrame:
+        """:meth:`balance` as a page shows it: covariates in words, headers in ``language``."""
+        table = self.balance()
+        table["covariate"] = [covariate_label(c, language) for c in table["covariate"]]
+        if language == "en":
+            return table
+        return table.rename(columns={c: t(f"trainees.col.{c}", language) for c in table.columns})
+
     def overlap(self) -> pd.Series:
         """Propensity-score ranges by group and counts outside the common support.
 
@@ -129,7 +145,7 @@ class TrainingEffect:
         """
         return pd.Series(self.overlap_info or {}, dtype=object, name="overlap")
 
-    def plot(self, figsize: tuple[float, float] = (11.0, 4.5)):
+    def plot(self, figsize: tuple[float, float] = (11.0, 4.5), language: str = "en"):
         """Love plot (|SMD| before/after) and the overlap of logit propensity scores."""
         import matplotlib.pyplot as plt  # lazily: importing the package must stay light
 
@@ -139,28 +155,29 @@ class TrainingEffect:
             table = table.iloc[::-1]
             pos = np.arange(len(table))
             ax_bal.scatter(np.abs(table["smd_before"]), pos, marker="o", facecolors="none",
-                           edgecolors="tab:red", label="before")
+                           edgecolors="tab:red", label=t("trainees.plot.before", language))
             if table["smd_after"].notna().any():
                 ax_bal.scatter(np.abs(table["smd_after"]), pos, marker="o", color="tab:blue",
-                               label=f"after ({self.method})")
+                               label=t("trainees.plot.after", language, method=self.method))
             ax_bal.axvline(0.1, color="grey", linestyle="--", linewidth=1)
-            ax_bal.set_yticks(pos, table["covariate"])
-            ax_bal.set_xlabel("|standardised mean difference|")
+            ax_bal.set_yticks(pos, [covariate_label(c, language) for c in table["covariate"]])
+            ax_bal.set_xlabel(t("trainees.plot.smd", language))
             ax_bal.legend(loc="lower right", frameon=False)
-        ax_bal.set_title("Covariate balance")
+        ax_bal.set_title(t("trainees.plot.balance_title", language))
 
         if self.propensity_logit is not None:
-            lg, t, w = self.propensity_logit, self.treated_flag, self.survey_weight
+            lg, d, w = self.propensity_logit, self.treated_flag, self.survey_weight
             finite = np.isfinite(lg)
             bins = np.histogram_bin_edges(lg[finite], bins=50)
-            for flag, colour, label in ((0, "tab:grey", "comparison"), (1, "tab:orange", "trainees")):
-                sel = finite & (t == flag)
+            for flag, colour, key in ((0, "tab:grey", "comparison"), (1, "tab:orange", "trainees")):
+                sel = finite & (d == flag)
                 ax_ov.hist(lg[sel], bins=bins, weights=w[sel], density=True, alpha=0.5,
-                           color=colour, label=label)
-            ax_ov.set_xlabel("logit of propensity score")
-            ax_ov.set_ylabel("density (survey-weighted)")
+                           color=colour, label=t(f"trainees.plot.{key}", language))
+            ax_ov.set_xlabel(t("trainees.plot.logit", language))
+            ax_ov.set_ylabel(t("trainees.plot.density", language))
             ax_ov.legend(frameon=False)
-        ax_ov.set_title("Propensity score overlap (before trimming)")
-        fig.suptitle(f"{self.method.upper()} {self.estimand.upper()} on {self.outcome}: "
-                     f"{_fmt(self.estimate)} (SE {_fmt(self.se)})")
+        ax_ov.set_title(t("trainees.plot.overlap_title", language))
+        fig.suptitle(t("trainees.plot.suptitle", language, method=self.method.upper(),
+                       estimand=self.estimand.upper(), outcome=in_language(outcome_term(self.outcome), language),
+                       estimate=_fmt(self.estimate), se=_fmt(self.se)))
         return fig

@@ -30,6 +30,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from evaluation.text import t
+
+from ._text import covariate_label, in_language, outcome_term
+
 #: Multiples of each benchmark covariate's strength shown by default.
 BENCHMARK_MULTIPLES = (1.0, 2.0, 3.0)
 
@@ -161,8 +165,17 @@ class Sensitivity:
             f"robustness_value_q{self.q:g}_alpha{self.alpha:g}": self.rv_qa,
         }])
 
+    def benchmark_table(self, language: str = "en") -> pd.DataFrame:
+        """:attr:`benchmarks` as a page shows it: covariates in words, headers in ``language``."""
+        table = self.benchmarks.copy()
+        if "covariate" in table:
+            table["covariate"] = [covariate_label(c, language) for c in table["covariate"]]
+        if language == "en":
+            return table
+        return table.rename(columns={c: t(f"trainees.col.{c}", language) for c in table.columns})
+
     def plot(self, covariates: list[str] | None = None, figsize: tuple[float, float] = (6.0, 5.0),
-             max_r2: float | None = None):
+             max_r2: float | None = None, language: str = "en"):
         """Contours of the adjusted estimate over the confounder's two partial R2 values.
 
         Contours are at 75/50/25 % of the estimate and below; the red line is where it reaches
@@ -186,18 +199,19 @@ class Sensitivity:
         ax.clabel(cs, fmt=fmt, fontsize=7)
         ax.contour(rd, ry, adj, levels=[0.0], colors="tab:red", linewidths=2)
         ax.scatter([self.rv_q], [self.rv_q], marker="D", color="tab:red", zorder=3)
-        ax.annotate(f"RV = {self.rv_q:.1%}", (self.rv_q, self.rv_q), xytext=(6, -12),
+        ax.annotate(t("trainees.sensitivity.rv", language, rv=self.rv_q), (self.rv_q, self.rv_q), xytext=(6, -12),
                     textcoords="offset points", color="tab:red", fontsize=8)
         for row in marks.itertuples():
             ax.scatter([row.r2dz_x], [row.r2yz_dx], marker="^", color="black", zorder=3)
-            ax.annotate(f"{row.k:g}x {row.covariate}", (row.r2dz_x, row.r2yz_dx), xytext=(4, 4),
+            ax.annotate(t("trainees.sensitivity.benchmark", language, k=row.k,
+                          covariate=covariate_label(row.covariate, language)), (row.r2dz_x, row.r2yz_dx), xytext=(4, 4),
                         textcoords="offset points", fontsize=7)
         ax.set_xlim(0, top)
         ax.set_ylim(0, top)
-        ax.set_xlabel("partial R² of the confounder with training")
-        ax.set_ylabel("partial R² of the confounder with the outcome")
-        ax.set_title(f"Hidden confounding needed to erase the effect on {self.outcome}\n"
-                     f"(regression estimate {fmt(self.estimate)}; red line: zero)", fontsize=10)
+        ax.set_xlabel(t("trainees.sensitivity.x", language))
+        ax.set_ylabel(t("trainees.sensitivity.y", language))
+        ax.set_title(t("trainees.sensitivity.title", language, outcome=in_language(outcome_term(self.outcome), language),
+                       estimate=fmt(self.estimate)), fontsize=10)
         return fig
 
 

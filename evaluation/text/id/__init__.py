@@ -1,0 +1,5 @@
+"""The Bahasa Indonesia catalogue: the ``TEXT`` of every module of this package, merged."""
+
+from .._merge import merged
+
+TEXT = merged(__name__, __path__)

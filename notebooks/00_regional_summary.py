@@ -1,0 +1,66 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Regional summary
+#
+# The page to read first: what the region has, what the program does for its trainees and its
+# labour market, and which of its centers need help to become independent. Each section points
+# to the notebook with the detail.
+
+# %% tags=["parameters"]
+region: str = "33"  # Kemendagri province ("33") or regency ("33.26") code, or "ID" for national
+data_dir: str = "../data/sample"  # folder with centers, center_years, regency_years[, trainees]
+language: str = "en"  # labels: "en" (English) or "id" (Bahasa Indonesia)
+fit_dir: str = ""  # folder of national models fitted once per run; empty means fit here
+output_dir: str = ""  # where the report run writes the map image beside this page; empty means none
+
+# %%
+from evaluation.page import setup
+page = setup(region=region, data_dir=data_dir, language=language, fit_dir=fit_dir, output_dir=output_dir)
+from evaluation.summary import regional_summary
+summary = regional_summary(page.national, page.dataset, page.region, page.language, page.panel)
+
+# %%
+summary.section("header")
+
+# %% [markdown]
+# Where the centers are, where the open centers at high risk are, and where a regency's own
+# labour-market estimate exists (each point is a regency, sized by its labour force; grey hollow
+# points have no value, e.g. no estimate is identified there).
+
+# %% tags=["figure"]
+fig = summary.plot_map(save_to=page.export_path("00_regional_summary.map.png"))
+
+# %% [markdown]
+# ## Trainees (detail: 04 Trainee outcomes)
+
+# %%
+summary.section("trainees")
+
+# %% [markdown]
+# ## Local labour market (detail: 03 Regional impact)
+
+# %%
+summary.section("labour_market")
+
+# %% [markdown]
+# ## Centers at risk of not becoming independent (detail: 05 Independence risk)
+
+# %%
+display(summary.section("risk"))
+summary.register_table(10)
+
+# %%
+metrics = page.publish(summary.metrics())
