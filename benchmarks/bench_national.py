@@ -3,7 +3,8 @@ regencies of the sample, on this machine, with the process pool and with a Dask
 ``LocalCluster``; wall time, tasks per minute and peak memory per worker.
 
 Run with ``.venv/bin/python benchmarks/bench_national.py [--mode pool|dask|both]
-[--notebooks 00,01,...] [--limit N]``. Writes ``benchmarks/results/national.json``.
+[--notebooks 00,01,...] [--limit N]``. Writes ``benchmarks/results/national.json`` (each run
+with its mode, notebooks and ``limit``: a run over the first N regencies says so).
 
 A worker's memory is the resident set of the worker process plus the kernel it drives (a
 worker runs one notebook at a time in its warm kernel), sampled every half second; the peak
@@ -136,25 +137,25 @@ def main(argv=None) -> int:
             r = run(mode, args.notebooks, args.limit, Path(tmp))
             print(json.dumps(r, indent=1))
             results.append(r)
+    for r in results:
+        r["limit"] = args.limit  # None: every regency of the country
+        r["date"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     record = {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "memory_gb": round(psutil.virtual_memory().total / 2**30, 1)},
-        "notebooks": args.notebooks or "all", "limit": args.limit, "runs": results,
+        "notebooks": args.notebooks or "all", "runs": results,
     }
-    if not args.limit:
-        # runs of one mode at a time keep the other mode's latest run of the same notebooks
-        if OUT.exists():
-            before = json.loads(OUT.read_text())
-            if before.get("notebooks") == record["notebooks"]:
-                kept = [r for r in before.get("runs", []) if r["mode"] not in modes]
-                for r in kept:
-                    r.setdefault("date", before.get("date"))
-                record["runs"] = kept + results
-        for r in results:
-            r["date"] = record["date"]
-        OUT.write_text(json.dumps(record, indent=1) + "\n")
-        print(f"written {OUT}")
+    # one mode at a time: keep the other mode's latest run of the same notebooks
+    if OUT.exists():
+        before = json.loads(OUT.read_text())
+        if before.get("notebooks") == record["notebooks"]:
+            kept = [r for r in before.get("runs", []) if r["mode"] not in modes]
+            for r in kept:  # files written before runs carried their own date and limit
+                r.setdefault("date", before.get("date"))
+                r.setdefault("limit", before.get("limit"))
+            record["runs"] = kept + results
+    OUT.write_text(json.dumps(record, indent=1) + "\n")
+    print(f"written {OUT}")
     return 0 if all(r["returncode"] == 0 for r in results) else 1
 
 

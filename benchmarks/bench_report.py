@@ -7,7 +7,7 @@ Writes ``benchmarks/results/report.json`` and prints a summary.
   of Jawa Tengah × the notebooks), warm kernels, national models fitted once per run,
   HTML rendered in-process. Wall time of the whole command.
 * **naive**: what one would write by hand, one task after the other: the ``papermill``
-  command line (``-y`` with the region and data folder, ``--cwd notebooks``) then
+  command line (``-y`` with the region, data folder and output folder, ``--cwd notebooks``) then
   ``jupyter nbconvert --to html --no-input`` for each region × notebook. It is timed on
   the first ``--naive-regions`` regencies and extrapolated linearly to all of them
   (the tasks are independent and each region costs about the same); the JSON says so.
@@ -145,7 +145,9 @@ def naive_loop(out: Path, regions: list[str], notebooks: list[Path], data_dir: P
             target = out / region / f"{nb.stem}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
             _, done = _run(
-                [str(BIN / "papermill"), str(nb), str(target), "-y", json.dumps({"region": region, "data_dir": str(data_dir)}),
+                [str(BIN / "papermill"), str(nb), str(target), "-y",
+                 # the same deliverables as the runner: the register exported beside the page
+                 json.dumps({"region": region, "data_dir": str(data_dir), "output_dir": str(target.parent)}),
                  "--cwd", str(nb.parent), "-k", config.KERNEL_NAME, "--no-progress-bar"]
             )
             if done.returncode != 0:

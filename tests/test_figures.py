@@ -163,6 +163,9 @@ def test_every_rendered_page_shows_the_figures_of_its_plotting_cells(warm_and_co
                         f"{task.notebook.stem} cell {i}"
                 if outputs.figure_cells(nb):
                     assert images >= 1, task.notebook.stem
+                if task.notebook.stem == "00_regional_summary":  # the province page carries its map
+                    (map_cell,) = [c for c in nb.cells if c.cell_type == "code" and "plot_map" in c.source]
+                    assert outputs.image_count(map_cell) == 1
 
 
 @pytest.mark.notebooks

@@ -55,6 +55,7 @@ def test_the_indonesian_index_reads_indonesian_and_switches_language(runs):
     index_id = (id_.path / "index.html").read_text(encoding="utf-8")
     assert _english(index_id) == {"function words": [], "catalogue": []}
     assert '<html lang="id">' in index_id
+    assert "03 dampak regional" in index_id and "regional impact" not in index_id  # the pages' legend
     assert f'href="../{language_run("33-id", "en")}/index.html"' in index_id
     # the English run was written first; the Indonesian run rewrote its index to link back
     index_en = (en.path / "index.html").read_text(encoding="utf-8")

@@ -289,6 +289,14 @@ def _map(manifest: Mapping[str, Any], metrics: Mapping[tuple, Mapping], labels: 
 LANGUAGE_SUFFIX = {"en": "", "id": "-id"}
 
 
+def _page_name(notebook: str, labels: Mapping) -> str:
+    """``03 regional impact`` in the index's language (a notebook unknown to the catalogue by its stem)."""
+    number, _, rest = notebook.partition("_")
+    if not rest:
+        return notebook
+    return f"{number} {labels.get('page.' + notebook, rest.replace('_', ' '))}"
+
+
 def language_run(run_name: str, language: str) -> str:
     """The run folder of the same scope in ``language`` (``33`` <-> ``33-id``)."""
     base = run_name
@@ -392,8 +400,7 @@ def render_index(manifest: Mapping[str, Any], metrics: Mapping[tuple, Mapping], 
 
     out.append(f"<h2>{_e(labels['regions'])}</h2>")
     out.append(f'<input id="filter" type="search" placeholder="{_e(labels["filter"])}" aria-label="{_e(labels["filter"])}">')
-    legend = " · ".join(f"{nb.split('_', 1)[0]} {nb.split('_', 1)[1].replace('_', ' ')}" if "_" in nb else nb
-                        for nb in notebooks)
+    legend = " · ".join(_page_name(nb, labels) for nb in notebooks)
     out.append(f'<p class="hint">{_e(labels["sort_hint"])} {_e(labels["pages"])}: {_e(legend)}</p>')
     out.append('<table class="regions" id="regions-table"><thead><tr>')
     out.append(f'<th data-type="text">{_e(labels["region"])}</th>')

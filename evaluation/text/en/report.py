@@ -82,4 +82,10 @@ TEXT = {
     "index.language_en": "English",
     "index.language_id": "Bahasa Indonesia",
     "index.language_missing": "no report of this scope in this language yet (blkk report --language ...)",
+    "index.page.00_regional_summary": "regional summary",
+    "index.page.01_data_quality": "data quality",
+    "index.page.02_center_outcomes": "center outcomes",
+    "index.page.03_regional_impact": "regional impact",
+    "index.page.04_trainee_income": "trainee income",
+    "index.page.05_independence_risk": "independence risk",
 }

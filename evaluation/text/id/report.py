@@ -82,4 +82,10 @@ TEXT = {
     "index.language_en": "English",
     "index.language_id": "Bahasa Indonesia",
     "index.language_missing": "belum ada laporan cakupan ini dalam bahasa tersebut (blkk report --language ...)",
+    "index.page.00_regional_summary": "ringkasan wilayah",
+    "index.page.01_data_quality": "kualitas data",
+    "index.page.02_center_outcomes": "hasil BLKK",
+    "index.page.03_regional_impact": "dampak regional",
+    "index.page.04_trainee_income": "hasil peserta",
+    "index.page.05_independence_risk": "risiko kemandirian",
 }
