@@ -26,14 +26,28 @@ def test_notebooks_exist_and_are_committed_without_outputs():
         assert {"region", "data_dir"} <= set(params), f"{path.name} lacks region/data_dir parameters"
 
 
+@pytest.fixture(scope="module")
+def fit_dir(small_sample, tmp_path_factory):
+    """The national stage fitted once for these runs, as a report run does (a notebook run
+    without ``fit_dir`` fits it itself: the Jupyter server test runs them that way)."""
+    from evaluation import national
+
+    folder, fitted = national.ensure(small_sample, tmp_path_factory.mktemp("fit"))
+    assert fitted
+    return str(folder)
+
+
 @pytest.mark.notebooks
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs(path, small_sample, tmp_path):
+def test_notebook_runs(path, small_sample, fit_dir, tmp_path):
     out = tmp_path / path.name
+    parameters = {"region": "33", "data_dir": str(small_sample)}
+    if "fit_dir" in pm.inspect_notebook(str(path)):
+        parameters["fit_dir"] = fit_dir
     pm.execute_notebook(
         str(path),
         str(out),
-        parameters={"region": "33", "data_dir": str(small_sample)},
+        parameters=parameters,
         kernel_name=KERNEL_NAME,
         cwd=str(NOTEBOOK_DIR),
         progress_bar=False,

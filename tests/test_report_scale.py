@@ -390,14 +390,16 @@ def test_dask_local_cluster_runs_the_project_notebooks_like_the_process_pool(tmp
     distributed = pytest.importorskip("distributed", reason="Dask distributed is not installed")
     notebooks = [p for p in cli.default_notebooks() if p.stem.startswith(("00", "05"))]
     params = {"data_dir": str(small_sample)}
-    pool = run_report(notebooks, ["33.26", "33.75"], params, tmp_path / "pool", "r", jobs=2, progress=False)
+    pool = run_report(notebooks, ["33.26", "33.75"], params, tmp_path, "pool", jobs=2, progress=False)
     with distributed.LocalCluster(processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
-        dask = run_report(notebooks, ["33.26", "33.75"], params, tmp_path / "dask", "r", progress=False,
+        dask = run_report(notebooks, ["33.26", "33.75"], params, tmp_path, "dask", progress=False,
                           scheduler=cluster.scheduler_address)
     assert {t.status for t in pool.tasks} == {t.status for t in dask.tasks} == {"ok"}
     assert {(t.region, Path(t.notebook).name): t.metrics for t in pool.tasks} == \
         {(t.region, Path(t.notebook).name): t.metrics for t in dask.tasks}
-    assert dask.manifest["execution"]["national_fit"]["fitted"] is True
+    # the pool run fitted the national stage; the Dask workers read the same fit (not refitted)
+    fits = [run.manifest["execution"]["national_fit"] for run in (pool, dask)]
+    assert [f["fitted"] for f in fits] == [True, False] and fits[0]["dir"] == fits[1]["dir"]
 
 
 # --------------------------------------------------------------------------- fit once (no kernels)
