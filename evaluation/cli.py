@@ -11,13 +11,29 @@ from . import config
 from .data.regions import RegionError, check_region, regions_for
 
 
+def _codes_option(text: str | None):
+    """``--codes bps`` (every table) or ``--codes regency_years=bps,centers=bps`` (per table)."""
+    if not text or "=" not in text:
+        return text or "kemendagri"
+    out = {}
+    for part in text.split(","):
+        table, _, system = part.partition("=")
+        out[table.strip()] = system.strip()
+    return out
+
+
 def _cmd_validate(args) -> int:
     from .data import validate
     from .data.quality import summary_text
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # identifier warnings are printed from the report below
-        dataset, report = validate(args.data_dir)
+    try:
+        codes = _codes_option(args.codes)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # identifier warnings are printed from the report below
+            dataset, report = validate(args.data_dir, codes=codes) if args.codes else validate(args.data_dir)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     for p in report.warnings:
         print(f"warning: {p}")
     if not report.ok:
@@ -36,6 +52,68 @@ def _cmd_sample(args) -> int:
     out = Path(args.out)
     write_sample(out, seed=args.seed)
     print(f"sample written to {out} (seed {args.seed})")
+    return 0
+
+
+def _cmd_import(args) -> int:
+    """`blkk import bps|centers`: downloaded tables -> contract tables in --out, with what is missing."""
+    from .data import imports
+
+    out = Path(args.out)
+    if args.source == "recode":
+        return _recode_folder(Path(args.files[0]), out, args.codes)
+    try:
+        if args.source == "bps":
+            tables = []
+            for path in args.files:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", imports.TableImportWarning)  # printed from the notes below
+                    table = imports.read_bps_table(path, indicator=args.indicator, year=args.year, province=args.province,
+                                                   codes=args.codes, ump=args.ump, sheet=args.sheet)
+                tables.append(table)
+                print(imports.describe_table(table))
+            frame, report = imports.assemble_regency_years(tables)
+            name = "regency_years"
+        else:
+            frame, report = imports.import_centers(args.files[0], args.mapping)
+            name = "centers"
+    except (imports.TableImportError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    replaced = (out / f"{name}.csv").exists()
+    written = imports.write_table(frame, out, name)
+    print(report)
+    print(f"wrote {written} ({len(frame)} rows{'; replaced the file that was there' if replaced else ''})")
+    return 0
+
+
+def _recode_folder(data_dir: Path, out: Path, codes: str) -> int:
+    """`blkk import recode DIR --codes ... --out NEW_DIR`: a copy of a data folder keyed by
+    Kemendagri codes (the tables read with the given code systems and written back as CSV)."""
+    from .data import validate
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            dataset, report = validate(data_dir, codes=_codes_option(codes))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not report.ok or dataset is None:
+        print(f"{len(report.errors)} problem(s) found in {data_dir}; nothing written:", file=sys.stderr)
+        for p in report.errors:
+            print(f"- {p}", file=sys.stderr)
+        return 1
+    if out.resolve() == data_dir.resolve():
+        print("error: --out must be another folder (the original is kept as it is)", file=sys.stderr)
+        return 2
+    out.mkdir(parents=True, exist_ok=True)
+    for p in report.warnings:
+        print(f"warning: {p}")
+    for name, frame in dataset.tables.items():
+        path = out / f"{name}.csv"
+        frame.to_csv(path, index=False, lineterminator="\n")
+        print(f"wrote {path} ({len(frame)} rows)")
     return 0
 
 
@@ -148,6 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check a data folder against the data contract")
     p.add_argument("data_dir", nargs="?", default=str(config.SAMPLE_DIR))
+    p.add_argument("--codes", metavar="SYSTEM", help="the kab/kota codes are BPS codes: 'bps' for every table, or per "
+                                                      "table, e.g. 'regency_years=bps' (default: Kemendagri)")
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("sample", help="regenerate the synthetic sample")
@@ -182,6 +262,32 @@ def build_parser() -> argparse.ArgumentParser:
                    help="after the run, photograph the index and the 00/03/05 pages at 1280 and 390 px "
                         "(headless Chromium) into <run>/screenshots, with overflow.json")
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("import", help="read downloaded BPS tables, UMK decree lists or Kemnaker center lists "
+                                      "into the data contract")
+    isub = p.add_subparsers(dest="source", required=True)
+    q = isub.add_parser("bps", help="BPS kab/kota tables and UMK decree lists (CSV/XLSX) -> OUT/regency_years.csv")
+    q.add_argument("files", nargs="+", metavar="FILE")
+    q.add_argument("--out", required=True, metavar="DIR", help="data folder to write regency_years.csv into")
+    q.add_argument("--year", type=int, help="the year, where a table does not say it (selects it in a table of several)")
+    q.add_argument("--indicator", help="the indicator, where a table does not say it, e.g. unemployment_rate, "
+                                       "labour_force, population, mean_wage_idr, min_wage_idr (or TPT, UMK)")
+    q.add_argument("--province", help="the province (name or code), where neither the names nor a total row say it")
+    q.add_argument("--codes", choices=["kemendagri", "bps"], help="which codes a table's code column holds")
+    q.add_argument("--ump", type=float, help="provincial minimum wage (UMP) for kab/kota without UMK")
+    q.add_argument("--sheet", help="the sheet of an XLSX file (default: the first with data)")
+    q.set_defaults(func=_cmd_import)
+    q = isub.add_parser("recode", help="a data folder keyed by BPS codes -> a copy in OUT keyed by Kemendagri codes")
+    q.add_argument("files", nargs=1, metavar="DIR")
+    q.add_argument("--codes", required=True, metavar="SYSTEM",
+                   help="which tables hold BPS codes: 'bps' for every table, or e.g. 'regency_years=bps'")
+    q.add_argument("--out", required=True, metavar="NEW_DIR", help="folder for the Kemendagri-keyed copy")
+    q.set_defaults(func=_cmd_import)
+    q = isub.add_parser("centers", help="a Kemnaker list of BLK Komunitas -> OUT/centers.csv")
+    q.add_argument("files", nargs=1, metavar="FILE")
+    q.add_argument("--mapping", required=True, metavar="MAPPING.yaml", help="their column names -> contract columns")
+    q.add_argument("--out", required=True, metavar="DIR", help="data folder to write centers.csv into")
+    q.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("index", help="rebuild the index page of a run folder")
     p.add_argument("run_dir")

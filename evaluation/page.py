@@ -60,9 +60,11 @@ class Page:
     @cached_property
     def national(self):
         """The national stage (:class:`evaluation.national.National`)."""
-        from .national import load_national
+        from .national import Settings, load_national
 
-        return load_national(self.data_dir, self.fit_dir)
+        # the settings this page declares: a stored fit made with others is refused
+        return load_national(self.data_dir, self.fit_dir,
+                             **{k: self.params[k] for k in Settings.names() if k in self.params})
 
     @cached_property
     def panel(self):

@@ -35,12 +35,18 @@ def check_parameters(region, data_dir, language: str = "en", **extra) -> dict:
     if language not in LANGUAGES:
         raise ParameterError(f"language must be one of {LANGUAGES}, got {language!r}")
     for name, value in extra.items():
-        if name in CHOICES and value not in CHOICES[name]:
-            raise ParameterError(f"{name} must be one of {list(CHOICES[name])}, got {value!r}")
-        if name in MINIMUM:
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value:
-                raise ParameterError(f"{name} must be a whole number, got {value!r}")
-            if value < MINIMUM[name]:
-                raise ParameterError(f"{name} must be at least {MINIMUM[name]}, got {value!r}")
-            extra[name] = int(value)
+        extra[name] = check_setting(name, value)
     return {"region": region, "data_dir": path.resolve(), "language": language, **extra}
+
+
+def check_setting(name: str, value):
+    """One option checked against its allowed values or minimum; whole numbers as int."""
+    if name in CHOICES and value not in CHOICES[name]:
+        raise ParameterError(f"{name} must be one of {list(CHOICES[name])}, got {value!r}")
+    if name in MINIMUM:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value:
+            raise ParameterError(f"{name} must be a whole number, got {value!r}")
+        if value < MINIMUM[name]:
+            raise ParameterError(f"{name} must be at least {MINIMUM[name]}, got {value!r}")
+        return int(value)
+    return value

@@ -126,7 +126,9 @@ class RegionalSummary:
         """The region's map (:func:`evaluation.maps.page_map`), or the reason shown in its place."""
         from . import maps, plots
 
-        fig, why = maps.page_map(self.dataset, self.region, self.risk, self.language, save_to=save_to)
+        fig, why = maps.page_map(self.dataset, self.region, self.risk, self.language, save_to=save_to,
+                                 min_controls=self.impact_national.min_controls,
+                                 min_treated=self.impact_national.min_treated)
         return plots.figure_or_reason(fig, why, self.language)
 
     def register_table(self, n: int = 10) -> pd.DataFrame:
@@ -143,8 +145,11 @@ def regional_summary(national, dataset, region: str, language: str = "en", panel
     national_shares = quality.stage_shares(dataset)
     if panel is None:
         panel = regional.regency_panel(dataset.centers, dataset.regency_years, dataset.center_years)
+    # the same estimate, with the same comparison thresholds, as notebook 03 (the run's settings)
     impact_region = (national.impact.headline() if region == NATIONAL
-                     else regional.estimate(panel, "unemployment_rate", region, sensitivity=False))
+                     else regional.estimate(panel, "unemployment_rate", region, sensitivity=False,
+                                            min_controls=national.settings.min_controls,
+                                            min_treated=national.settings.min_treated))
     return RegionalSummary(
         region=region, name=region_name(region), language=language, coverage=quality.coverage(local),
         stages=shares.iloc[-1] if len(shares) else None,

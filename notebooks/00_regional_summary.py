@@ -25,10 +25,14 @@ data_dir: str = "../data/sample"  # folder with centers, center_years, regency_y
 language: str = "en"  # labels: "en" (English) or "id" (Bahasa Indonesia)
 fit_dir: str = ""  # folder of national models fitted once per run; empty means fit here
 output_dir: str = ""  # where the report run writes the map image beside this page; empty means none
+capacity: int = 200  # centers the ministry can support: the size of the high (and medium) risk band
+min_controls: int = 4  # fewest regencies of the province without a center yet for a year to be compared
+min_treated: int = 20  # fewest treated and comparison regencies for analytic intervals in a province
 
 # %%
 from evaluation.page import setup
-page = setup(region=region, data_dir=data_dir, language=language, fit_dir=fit_dir, output_dir=output_dir)
+page = setup(region=region, data_dir=data_dir, language=language, fit_dir=fit_dir, output_dir=output_dir,
+             capacity=capacity, min_controls=min_controls, min_treated=min_treated)
 from evaluation.summary import regional_summary
 summary = regional_summary(page.national, page.dataset, page.region, page.language, page.panel)
 
@@ -37,8 +41,9 @@ summary.section("header")
 
 # %% [markdown]
 # Where the centers are, where the open centers at high risk are, and where a regency's own
-# labour-market estimate exists (each point is a regency, sized by its labour force; grey hollow
-# points have no value, e.g. no estimate is identified there).
+# labour-market estimate exists. Each regency is drawn with its boundary and filled by its value;
+# mid-grey regencies have no value (e.g. no estimate is identified there); on a province page the
+# neighbouring provinces are light grey.
 
 # %% tags=["figure"]
 fig = summary.plot_map(save_to=page.export_path("00_regional_summary.map.png"))

@@ -44,7 +44,7 @@ output_dir: str = ""  # where the report run writes the register as CSV and XLSX
 from evaluation.page import setup
 page = setup(region=region, data_dir=data_dir, language=language, fit_dir=fit_dir, top_n=top_n, capacity=capacity,
              output_dir=output_dir)
-risk = page.national.risk.with_capacity(page.params["capacity"])
+risk = page.national.risk
 print(risk.target_text(page.name, page.language))
 
 # %% [markdown]

@@ -18,16 +18,69 @@ def snap(rows):
 
 
 def test_center_changes_between_two_snapshots():
-    before = snap([("A", "33", "33.01", 2022, 2024, "tumbuh", "high"), ("B", "33", "33.01", 2022, 2024, "tumbuh", "low"),
-                   ("C", "33", "33.02", 2019, 2024, "berkembang", ""), ("D", "34", "34.01", 2022, 2024, "tumbuh", "high")])
-    after = snap([("A", "33", "33.01", 2022, 2025, "berkembang", "medium"), ("B", "33", "33.01", 2022, 2025, "tumbuh", ""),
-                  ("E", "33", "33.03", 2024, 2025, "tumbuh", "high"), ("D", "34", "34.01", 2022, 2025, "tumbuh", "low")])
+    before = snap([("A", "33", "33.01", 2022, 2024, "tumbuh", 1, "high"), ("B", "33", "33.01", 2022, 2024, "tumbuh", 1, "low"),
+                   ("C", "33", "33.02", 2019, 2024, "berkembang", 0, ""),
+                   ("D", "34", "34.01", 2022, 2024, "tumbuh", 1, "high")])
+    after = snap([("A", "33", "33.01", 2022, 2025, "berkembang", 1, "medium"),
+                  ("B", "33", "33.01", 2022, 2025, "tumbuh", 0, ""),
+                  ("E", "33", "33.03", 2024, 2025, "tumbuh", 1, "high"), ("D", "34", "34.01", 2022, 2025, "tumbuh", 1, "low")])
     c = changes.center_changes(before, after, "33")
     assert c["new_centers"] == ["E"] and c["gone_centers"] == ["C"]
     assert c["stage_changes"] == [{"center_id": "A", "from": "tumbuh", "to": "berkembang", "direction": "up"}]
     assert c["band_changes"] == [{"center_id": "A", "from": "high", "to": "medium"}]
     assert c["no_longer_open"] == ["B"]
     assert changes.center_changes(before, after, "34")["band_changes"] == [{"center_id": "D", "from": "high", "to": "low"}]
+
+
+def test_a_run_without_bands_reports_neither_decided_centers_nor_band_moves():
+    """The flood a rerun without a fit used to report: every banded center looked decided."""
+    banded = snap([("A", "33", "33.01", 2022, 2024, "tumbuh", 1, "high"), ("B", "33", "33.01", 2022, 2024, "tumbuh", 1, "low")])
+    bare = banded.assign(risk_band="")
+    c = changes.center_changes(banded, bare, "33", bands=False)
+    assert c["no_longer_open"] == [] and c["band_changes"] == []
+    # openness comes from the data, so a center that is really decided is still reported
+    decided = bare.copy()
+    decided.loc[decided["center_id"] == "B", "open"] = 0
+    assert changes.center_changes(banded, decided, "33", bands=False)["no_longer_open"] == ["B"]
+
+
+def test_bands_are_compared_only_between_runs_that_have_them_for_the_same_capacity():
+    have = {"bands": True, "no_bands": None, "capacity": 200}
+    assert changes.bands_comparable(have, have) == (True, None)
+    assert changes.bands_comparable({"bands": False, "no_bands": "no_fit"}, have) == (
+        False, {"code": "no_fit", "run": "previous"})
+    assert changes.bands_comparable(have, {"bands": False, "no_bands": "fit_failed"}) == (
+        False, {"code": "fit_failed", "run": "current"})
+    assert changes.bands_comparable(have, {**have, "capacity": 150}) == (
+        False, {"code": "capacity_changed", "previous": 200, "current": 150})
+    note = changes.bands_note({"code": "capacity_changed", "previous": 200, "current": 150})
+    assert note == ("Risk bands were not compared: the support capacity changed from 200 to 150 centers, "
+                    "which moves bands by itself.")
+    assert changes.bands_note({"code": "no_fit", "run": "current"}, "id").startswith("Kelompok risiko tidak dibandingkan")
+    assert changes.bands_note(None) == ""
+
+
+def test_snapshots_written_before_openness_was_recorded_are_read(tmp_path):
+    old = pd.DataFrame([("A", "33", "33.01", 2022, 2024, "tumbuh", "high"), ("C", "33", "33.02", 2019, 2024, "tumbuh", "")],
+                       columns=[c for c in changes.SNAPSHOT_COLUMNS if c != "open"])
+    old.to_csv(tmp_path / changes.SNAPSHOT, index=False)
+    snap_ = changes.read_snapshot(tmp_path)
+    assert snap_["open"].tolist() == [1, 0]
+    assert changes.read_snapshot_meta(tmp_path) == {"bands": True, "no_bands": None, "capacity": None}
+    old.assign(risk_band="").to_csv(tmp_path / changes.SNAPSHOT, index=False)
+    assert changes.read_snapshot_meta(tmp_path)["bands"] is False
+
+
+def test_a_snapshot_without_bands_must_say_why(small_sample, tmp_path):
+    from evaluation.data import load_dataset
+
+    ds = load_dataset(small_sample)
+    with pytest.raises(ValueError, match="needs a reason"):
+        changes.write_snapshot(ds, tmp_path)
+    changes.write_snapshot(ds, tmp_path, no_bands="no_fit")
+    snap_ = changes.read_snapshot(tmp_path)
+    assert (snap_["risk_band"] == "").all() and snap_["open"].sum() > 0
+    assert changes.read_snapshot_meta(tmp_path) == {"bands": False, "no_bands": "no_fit", "capacity": None}
 
 
 def test_estimates_that_moved_by_more_than_their_standard_error():
@@ -40,6 +93,9 @@ def test_estimates_that_moved_by_more_than_their_standard_error():
     moved = changes.moved_estimates(before, after)
     assert [m["metric"] for m in moved] == ["region_unemployment_rate_att"]
     assert moved[0]["se"] == pytest.approx(0.06)
+    # only notebooks whose inputs changed are compared
+    assert changes.moved_estimates(before, after, changed={"04"}) == []
+    assert [m["metric"] for m in changes.moved_estimates(before, after, changed={"03"})] == ["region_unemployment_rate_att"]
 
 
 @pytest.mark.notebooks

@@ -7,11 +7,17 @@ here add what it leaves open:
 
 - `blkk report` itself exits non-zero and names the failed task when a notebook fails,
   while the rest of the report is still published;
-- a real run in another process, stopped after its first task has finished: by SIGINT
-  (Ctrl-C, worker processes running) or by SIGKILL (no chance to clean up). The earlier
-  report of the same name and other reports stay byte-identical; after SIGINT no hidden
-  folder is left; after SIGKILL a stale ``.<run>.tmp-*`` may remain, and the next run
-  still publishes a complete report that contains nothing from it.
+- a real run in another process, stopped after its first task has finished while its second
+  is surely under way (the held fixture waits for a file that never comes, so the drill never
+  races the machine's speed): by SIGINT (Ctrl-C, worker processes running) or by SIGKILL (no
+  chance to clean up). The earlier report of the same name and other reports stay
+  byte-identical; after SIGINT no hidden folder is left; after SIGKILL a stale
+  ``.<run>.tmp-*`` may remain, and the next run still publishes a complete report that
+  contains nothing from it;
+- a worker that dies in the middle of a run (its process killed, with the process pool and
+  with a real Dask ``LocalCluster``): its notebook is run again, or reported failed with the
+  reason when it kills every worker it runs on; the other regions finish and the report that
+  was there before stays as it was until the complete new one replaces it.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from evaluation.report import runner as runner_mod
 from evaluation.report.runner import TaskResult, run_report
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
-OK, SLOW = FIXTURES / "ok.ipynb", FIXTURES / "slow.ipynb"
+OK, HELD, KILLS = FIXTURES / "ok.ipynb", FIXTURES / "held.ipynb", FIXTURES / "kills_worker.ipynb"
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -96,10 +102,11 @@ import sys
 from pathlib import Path
 from evaluation.report.runner import run_report
 
-out_root, run_name, jobs = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-notebooks = [Path(p) for p in sys.argv[4:]]
-run_report(notebooks, ["33"], {}, out_root, run_name, jobs=jobs, timeout=120, progress=False)
-print("finished")
+if __name__ == "__main__":
+    out_root, run_name, jobs, hold = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+    notebooks = [Path(p) for p in sys.argv[5:]]
+    run_report(notebooks, ["33"], {"hold_dir": hold}, out_root, run_name, jobs=jobs, timeout=900, progress=False)
+    print("finished")
 """
 
 
@@ -109,16 +116,16 @@ def _publish_earlier_reports(out_root: Path) -> None:
     run_report([OK], ["51"], {}, out_root, "other", progress=False)
 
 
-def _stop_after_first_task(proc: subprocess.Popen, out_root: Path, how: signal.Signals) -> None:
-    deadline = time.monotonic() + 180
+def _stop_after_first_task(proc: subprocess.Popen, out_root: Path, hold: Path, how: signal.Signals) -> None:
+    deadline = time.monotonic() + 300
     try:
-        while not list(out_root.glob(".drill.tmp-*/33/ok.html")):
+        # the first task has finished and the second (held until released, which it never is) has started
+        while not (list(out_root.glob(".drill.tmp-*/33/ok.html")) and (hold / "started-33").exists()):
             if proc.poll() is not None:
                 pytest.fail(f"the run ended before it could be stopped: {proc.communicate()}")
             if time.monotonic() > deadline:
-                pytest.fail("the first task did not finish within 180 s")
+                pytest.fail("the first task did not finish and the second did not start within 300 s")
             time.sleep(0.1)
-        time.sleep(0.5)  # the second (slow) task is under way
         if how == signal.SIGKILL:
             os.killpg(proc.pid, signal.SIGKILL)  # the runner and its kernel, with no chance to clean up
         else:
@@ -145,8 +152,10 @@ def test_run_stopped_midway_keeps_published_reports(how, jobs, tmp_path, project
 
     driver = tmp_path / "driver.py"
     driver.write_text(DRIVER, encoding="utf-8")
+    hold = tmp_path / "hold"
+    hold.mkdir()
     proc = subprocess.Popen(
-        [sys.executable, str(driver), str(out_root), "drill", str(jobs), str(OK), str(SLOW)],
+        [sys.executable, str(driver), str(out_root), "drill", str(jobs), str(hold), str(OK), str(HELD)],
         env=project_env,
         cwd=tmp_path,
         stdout=subprocess.PIPE,
@@ -154,7 +163,7 @@ def test_run_stopped_midway_keeps_published_reports(how, jobs, tmp_path, project
         text=True,
         start_new_session=True,
     )
-    _stop_after_first_task(proc, out_root, how)
+    _stop_after_first_task(proc, out_root, hold, how)
     stdout, stderr = proc.communicate()
     assert "finished" not in stdout
     assert {name: snapshot(out_root / name) for name in ("drill", "other")} == before
@@ -202,3 +211,65 @@ def test_stale_temporary_folders_removed_only_when_their_run_is_gone(tmp_path):
         assert sorted(p.name for p in tmp_path.iterdir()) == [".r.tmp-live", ".r.tmp-unknown"]
     finally:
         alive.kill()
+
+
+# ------------------------------------------------------------ (d) a worker killed mid-run
+
+
+def _kill_drill(tmp_path, once: bool, **run):
+    """Regions 33-35 with ok and a notebook that kills its worker in region 34 (first attempt
+    only, or every attempt), into a folder that already holds an earlier report."""
+    out_root = tmp_path / "reports"
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(runner_mod, "execute_task", fake_execute)
+        m.setattr(manifest_mod, "kernel_info", lambda name: {"name": name, "display_name": "Fake"})
+        _publish_earlier_reports(out_root)
+    before = {name: snapshot(out_root / name) for name in ("drill", "other")}
+    marks = tmp_path / "once"
+    marks.mkdir()
+    params = {"once_dir": str(marks)} if once else {}
+    result = run_report([OK, KILLS], ["33", "34", "35"], params, out_root, "drill", timeout=300, progress=False, **run)
+    assert snapshot(out_root / "other") == before["other"]
+    assert sorted(p.name for p in out_root.iterdir() if not p.name.startswith("_")) == ["drill", "other"]
+    status = {(t.region, Path(t.notebook).stem): t for t in result.tasks}
+    for region in ("33", "35"):  # the other regions finish
+        assert status[(region, "ok")].status == "ok" and status[(region, "kills_worker")].status == "ok"
+        assert (result.path / region / "kills_worker.html").is_file()
+    assert status[("34", "ok")].status == "ok"
+    manifest = json.loads((result.path / "manifest.json").read_text(encoding="utf-8"))
+    return status[("34", "kills_worker")], marks, manifest
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("once", [True, False], ids=["killed-once-retried", "killed-every-time-reported"])
+def test_a_pool_worker_killed_mid_run_loses_nothing(once, tmp_path):
+    task, marks, manifest = _kill_drill(tmp_path, once, jobs=2)
+    record = next(t for t in manifest["tasks"] if t["region"] == "34" and t["notebook"] == "kills_worker")
+    assert (marks / "killed-34").exists() is once  # the first attempt did kill its worker
+    if once:
+        assert task.status == "ok" and task.metrics["survived"] == 1
+        assert record["retried"] == ["the worker process was killed by SIGKILL"]
+    else:
+        assert task.status == "failed"
+        assert task.error == ("worker died while running this notebook, 2 times (the worker process was killed by "
+                              "SIGKILL; the worker process was killed by SIGKILL); not retried again")
+        assert record["error"] == task.error
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("once", [True, False], ids=["killed-once-retried", "killed-every-time-reported"])
+def test_a_dask_worker_killed_mid_run_loses_nothing(once, tmp_path):
+    distributed = pytest.importorskip("distributed", reason="Dask distributed is not installed")
+    import dask
+
+    # the scheduler runs a task again when its worker dies; after one such death it gives up
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+        with distributed.LocalCluster(processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
+            task, marks, _ = _kill_drill(tmp_path, once, scheduler=cluster.scheduler_address)
+    assert (marks / "killed-34").exists() is once
+    if once:
+        assert task.status == "ok" and task.metrics["survived"] == 1
+    else:
+        assert task.status == "failed"
+        assert task.error.startswith("dask: worker died while running this notebook: KilledWorker")
+        assert "2 different workers" in task.error

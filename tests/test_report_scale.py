@@ -425,7 +425,7 @@ def test_national_models_fitted_once_and_passed_to_notebooks_that_ask(tmp_path, 
 
     fits = []
 
-    def fake_ensure(data_dir, root, hashes=None):
+    def fake_ensure(data_dir, root, hashes=None, settings=None):
         fit_dir = Path(root) / "abc"
         fits.append((Path(data_dir), fit_dir))
         fit_dir.mkdir(parents=True, exist_ok=True)
@@ -455,7 +455,7 @@ def test_national_models_fitted_once_and_passed_to_notebooks_that_ask(tmp_path, 
 def test_a_failed_national_fit_fails_the_notebooks_that_need_it_and_only_those(tmp_path, counting_runner, monkeypatch):
     from evaluation import national
 
-    def broken(data_dir, root, hashes=None):
+    def broken(data_dir, root, hashes=None, settings=None):
         raise RuntimeError("planted: the risk model did not converge")
 
     monkeypatch.setattr(national, "ensure", broken)

@@ -265,6 +265,14 @@ def test_register_holds_open_centers_only_banded_by_capacity(result, dataset):
     # a smaller capacity re-bands without refitting
     small = result.with_capacity(50)
     assert (small.register["risk_band"] == "high").sum() == 50 and small.models is result.models
+    # ... and every number that depends on k follows it: precision at k on the test cohorts too
+    from evaluation.risk.validation import precision_at_k
+
+    pred = result.time_split.predictions
+    assert small.metrics["precision_at_k"] == precision_at_k(pred["label"], pred["logistic"], 50)
+    assert small.metrics["k"] == 50 and small.time_split.metrics.loc["logistic", "precision_at_k"] == \
+        small.metrics["precision_at_k"]
+    assert result.metrics["precision_at_k"] == precision_at_k(pred["label"], pred["logistic"], result.k)
     # no personal identifiers: only institution-level columns
     assert not any(c in reg.columns for c in ("person_id", "nik", "name"))
 

@@ -18,7 +18,7 @@ import pandas as pd
 from ..hashing import DATA_SUFFIXES
 from .regions import NATIONAL, in_region
 from .errors import MAX_EXAMPLES, DataValidationError, Problem, ValidationReport
-from .schema import IDENTIFIER_PATTERNS, TABLES, YEAR_MAX, YEAR_MIN, Column, Table
+from .schema import CODE_YEAR, IDENTIFIER_PATTERNS, TABLES, YEAR_MAX, YEAR_MIN, Column, Table
 
 REGENCY_CODE = re.compile(r"^\d{2}\.\d{2}$")
 PROVINCE_CODE = re.compile(r"^\d{2}$")
@@ -432,6 +432,130 @@ def _check_regions(df: pd.DataFrame, chk: _Checker, regencies: pd.DataFrame) -> 
         chk.add("province_code", "province code does not match the regency code", mismatch, values=values)
 
 
+def _code_years(raw: RawTable, name: str) -> pd.Series | None:
+    column = CODE_YEAR.get(name)
+    if column is None or column not in raw.frame:
+        return None
+    return pd.to_numeric(raw.frame[column].astype(str).str.strip(), errors="coerce")
+
+
+def _recode(raw: RawTable, name: str, chk: _Checker, system: str) -> None:
+    """Kab/kota (and province) codes rewritten to today's Kemendagri codes where the file says
+    they are BPS codes (``system="bps"``), and pre-2022 Papua codes of either system to today's.
+    Every rewrite is reported; a code that cannot be placed is an error naming what it could be."""
+    from . import codes as _codes
+
+    frame = raw.frame
+    given = frame["regency_code"].astype(str).str.strip()
+    present = given != ""
+    years = _code_years(raw, name)
+    year_arg = None if years is None else years.where(years.notna(), None)
+    if system == "bps":
+        new = _codes.bps_to_kemendagri(given.where(present), year_arg)
+        lost = present & new.isna()
+        if lost.any():
+            why = _codes.unmappable(given[lost], None if years is None else years[lost], "bps")
+            detail = "; ".join(f"{r.code}: {r.reason}" + (f" (could be {r.candidates})" if r.candidates else "")
+                               for r in why.drop_duplicates("code").head(3).itertuples())
+            chk.add("regency_code", f"not a BPS kab/kota code ({detail})", lost)
+        converted = present & new.notna()
+        changed = converted & (new != given)
+        if changed.any():
+            chk.add("regency_code", "BPS codes converted to Kemendagri codes (data/reference/regency_codes_bps.csv)",
+                    changed, values=given + " -> " + new.fillna(""), severity="warning")
+        frame["regency_code"] = new.where(converted, given)
+        if "province_code" in frame:
+            frame["province_code"] = frame["province_code"].astype(str).str.strip().where(
+                ~converted, frame["regency_code"].str[:2])
+        return
+    # Kemendagri: pre-2022 Papua codes of the rows' years become today's codes
+    dotted = given.str.match(REGENCY_CODE) & given.str[:2].isin(("91", "92"))  # only Papua was renumbered
+    now = pd.Series(np.nan, index=given.index, dtype=object)
+    if dotted.any():
+        now[dotted] = _codes.current_code(given[dotted], None if year_arg is None else year_arg[dotted]).to_numpy()
+    moved = dotted & now.notna() & (now != given)
+    if moved.any():
+        chk.add("regency_code", "pre-2022 Papua codes read as today's codes (data/reference/regency_code_changes.csv)",
+                moved, values=given + " -> " + now.fillna(""), severity="warning")
+        frame.loc[moved, "regency_code"] = now[moved]
+        if "province_code" in frame:
+            old_province = frame["province_code"].astype(str).str.strip() == given.str[:2]
+            frame.loc[moved & old_province, "province_code"] = now[moved & old_province].str[:2]
+    stale = dotted & now.isna()
+    if stale.any():
+        why = _codes.unmappable(given[stale], None if years is None else years[stale])
+        for r in why.head(3).itertuples():
+            rows = stale & (given == r.code)
+            chk.add("regency_code", f"{r.reason}" + (f"; it could be {r.candidates}" if r.candidates else ""), rows)
+
+
+def _code_finding(original: pd.Series, raw: RawTable, df: pd.DataFrame):
+    from .codes import detect_code_system
+
+    names = raw.frame["regency_name"] if "regency_name" in raw.frame else None
+    size = next((df[c] for c in ("population", "labour_force") if c in df), None)
+    return detect_code_system(original.astype(str).str.strip(), names=names, population=size)
+
+
+def _check_code_system(original: pd.Series, raw: RawTable, finding, chk: _Checker, settled: set[str]) -> None:
+    """Refuse a table whose kab/kota codes are BPS codes: it would load and put every figure on
+    another regency (in 20 provinces BPS uses the Kemendagri numbers in another order).
+    ``settled``: provinces another table of the folder showed to be Kemendagri-keyed (a table
+    with no names or sizes of its own, such as the centers, is not warned about there)."""
+    bps = sorted(p for p, reading in finding.provinces.items() if reading in ("bps", "mixed"))
+    open_ = {p for p, reading in finding.provinces.items() if reading == "undecided"} - settled
+    if finding.system == "unknown" and not bps and not open_:
+        return
+    if finding.system == "unknown" and not bps:
+        # nothing in the file tells the two systems apart (a province read alone, whose swapped
+        # kab/kota are of a size): say so rather than read it silently
+        chk.add("regency_code", f"these codes could be Kemendagri or BPS codes ({finding.message}); they are read "
+                "as Kemendagri codes: add a regency_name column to have every code checked against its name",
+                severity="warning")
+        return
+    if finding.system != "bps" and not bps:
+        return
+    digits = original.astype(str).str.replace(".", "", regex=False).str.strip().str[:2]
+    # provinces whose swapped codes nothing tells apart go with the file's BPS ones
+    either = sorted(p for p, reading in finding.provinces.items() if reading == "undecided")
+    rows = digits.isin(bps + either) if bps and finding.system != "bps" else pd.Series(True, index=original.index)
+    example = next(iter(finding.examples), None)
+    said = (f"; for example {example[0]} is {example[2]} in BPS numbering but {example[1]} in Kemendagri's"
+            if example and example[1] and example[2] else "")
+    if finding.system == "bps":
+        chk.add("regency_code", f"these are BPS kab/kota codes, not Kemendagri codes ({finding.message}){said}. "
+                f"Nothing was read onto the wrong regency: {convert_hint(raw.name)}", rows, values=original)
+        return
+    also = f" (and those of {', '.join(either)} could be either)" if either else ""
+    chk.add("regency_code", f"the codes of province(s) {', '.join(bps)} are BPS kab/kota codes{also}, not Kemendagri "
+            f"codes, while the rest of the file reads as Kemendagri ({finding.message}){said}. Nothing was read onto "
+            "the wrong regency: write those rows with Kemendagri codes (BPS -> Kemendagri in "
+            "data/reference/regency_codes_bps.csv, or evaluation.data.codes.bps_to_kemendagri)", rows, values=original)
+
+
+def _check_regency_extras(df: pd.DataFrame, chk: _Checker) -> None:
+    """An optional ``regency_name`` must name the coded kab/kota, and an optional ``bps_code`` must
+    be that kab/kota's BPS code."""
+    if "regency_name" in df:
+        from .names import candidates, regency_name
+
+        pairs = df[["regency_code", "regency_name"]].dropna().drop_duplicates()
+        wrong = {(r.regency_code, r.regency_name) for r in pairs.itertuples()
+                 if r.regency_code not in candidates(str(r.regency_name), province=r.regency_code[:2])}
+        mask = pd.Series([(c, n) in wrong for c, n in zip(df["regency_code"], df["regency_name"])], index=df.index)
+        values = _text(df["regency_name"]) + " vs " + _text(df["regency_code"]).map(
+            lambda c: f"{c} = {regency_name(c)}" if c else c)
+        chk.add("regency_name", "name does not match the regency code (are the codes BPS codes?)", mask, values=values)
+    if "bps_code" in df:
+        from .codes import kemendagri_to_bps
+
+        expected = kemendagri_to_bps(df["regency_code"])
+        given = df["bps_code"].astype(str).str.strip().str.replace(".", "", regex=False)
+        mask = df["bps_code"].notna() & df["regency_code"].notna() & (given != expected.astype(str))
+        chk.add("bps_code", "BPS code does not belong to the regency code (data/reference/regency_codes_bps.csv)",
+                mask, values=_text(df["bps_code"]) + " vs " + _text(df["regency_code"]) + " = " + expected.fillna("?"))
+
+
 def _check_center_years(df: pd.DataFrame, chk: _Checker) -> None:
     def over(a: str, b: str, label: str) -> None:
         mask = (df[a] > df[b]).fillna(False).astype(bool)
@@ -483,10 +607,41 @@ def _check_center_timing(cy: pd.DataFrame, chk: _Checker, centers: pd.DataFrame)
 # ----------------------------------------------------------------------------------- entry
 
 
-def validate(data_dir: str | Path) -> tuple[Dataset | None, ValidationReport]:
-    """Read and check a data folder; returns the dataset (None if unusable) and all problems."""
+#: The code systems a data folder's kab/kota codes may be read in (see :mod:`evaluation.data.codes`).
+CODE_SYSTEMS = ("kemendagri", "bps")
+
+
+def convert_hint(table: str) -> str:
+    """What a user is told to do with a table keyed by BPS codes."""
+    return (f"read it as BPS codes with `blkk validate DIR --codes {table}=bps` (`--codes bps` for every table; "
+            f"in Python `load_dataset(DIR, codes={{\"{table}\": \"bps\"}})`), or write a Kemendagri-keyed copy "
+            f"of the folder for reports with `blkk import recode DIR --codes {table}=bps --out NEW_DIR`")
+
+
+def code_systems(codes: str | dict) -> dict[str, str]:
+    """``codes`` for every table: one system for all (``"bps"``) or per table
+    (``{"regency_years": "bps"}``, the others Kemendagri)."""
+    chosen = {name: codes for name in TABLES} if isinstance(codes, str) else {
+        **{name: "kemendagri" for name in TABLES}, **dict(codes)}
+    for name, system in chosen.items():
+        if name not in TABLES:
+            raise ValueError(f"codes: unknown table {name!r}; tables are {list(TABLES)}")
+        if system not in CODE_SYSTEMS:
+            raise ValueError(f"codes must be one of {list(CODE_SYSTEMS)}, got {system!r}")
+    return chosen
+
+
+def validate(data_dir: str | Path, codes: str | dict = "kemendagri") -> tuple[Dataset | None, ValidationReport]:
+    """Read and check a data folder; returns the dataset (None if unusable) and all problems.
+
+    ``codes`` is the system the folder's kab/kota codes are written in, for every table or per
+    table (:func:`code_systems`): Kemendagri (the contract; a table that looks keyed by BPS codes
+    is refused, never read silently) or ``"bps"`` (converted to Kemendagri on reading, by the
+    crosswalk in ``data/reference``). Pre-2022 Papua codes are read as today's, with a warning.
+    """
     from .reference import load_regencies
 
+    systems = code_systems(codes)
     data_dir = Path(data_dir)
     report = ValidationReport()
     if not data_dir.is_dir():
@@ -497,6 +652,7 @@ def validate(data_dir: str | Path) -> tuple[Dataset | None, ValidationReport]:
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, Path] = {}
     checkers: dict[str, _Checker] = {}
+    found: dict[str, tuple] = {}
     for name, table in TABLES.items():
         path = find_file(data_dir, name)
         if path is None:
@@ -507,13 +663,25 @@ def validate(data_dir: str | Path) -> tuple[Dataset | None, ValidationReport]:
         if raw is None:
             continue
         chk = _Checker(raw, report)
+        original = raw.frame["regency_code"].copy() if "regency_code" in raw.frame else None
+        if original is not None:
+            _recode(raw, name, chk, systems[name])
         df = coerce(raw, table, report)
         if df is None:
             continue
         _check_keys(df, table, chk)
         if "regency_code" in df:
             _check_regions(df, chk, regencies)
+            _check_regency_extras(df, chk)
+        if "regency_code" in df and systems[name] == "kemendagri":
+            found[name] = (original, raw, _code_finding(original, raw, df), chk)
         tables[name], files[name], checkers[name] = df, path, chk
+
+    # which code system each table uses; the labour-market panel (population) speaks for the rest
+    panel = found.get("regency_years")
+    settled = set() if panel is None else {p for p, r in panel[2].provinces.items() if r in ("kemendagri", "agree")}
+    for name, (original, raw, finding, chk) in found.items():
+        _check_code_system(original, raw, finding, chk, settled if name != "regency_years" else set())
 
     if "center_years" in tables:
         _check_center_years(tables["center_years"], checkers["center_years"])
@@ -562,9 +730,10 @@ def _final_types(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def load_dataset(data_dir: str | Path) -> Dataset:
-    """Validated dataset; raises DataValidationError listing every problem if any is an error."""
-    dataset, report = validate(data_dir)
+def load_dataset(data_dir: str | Path, codes: str | dict = "kemendagri") -> Dataset:
+    """Validated dataset; raises DataValidationError listing every problem if any is an error.
+    ``codes``: the system the folder's kab/kota codes are written in (see :func:`validate`)."""
+    dataset, report = validate(data_dir, codes)
     if not report.ok or dataset is None:
         raise DataValidationError(report)
     return dataset

@@ -46,6 +46,15 @@ def _flags(*names: str) -> tuple[Column, ...]:
     return tuple(Column(n, "bool") for n in names)
 
 
+#: Optional beside any ``regency_code``: the kab/kota's name (checked against the code) and its
+#: BPS code (checked against the crosswalk); BPS codes never replace the Kemendagri key.
+REGENCY_EXTRAS = (Column("regency_name", "str", required=False, nullable=True),
+                   Column("bps_code", "str", required=False, nullable=True))
+
+#: The year a row's codes were written in (pre-2022 Papua codes are read by it).
+CODE_YEAR = {"centers": "cohort", "regency_years": "year", "trainees": "year"}
+
+
 CENTERS = Table(
     "centers",
     key=("center_id",),
@@ -59,6 +68,7 @@ CENTERS = Table(
         Column("vocation", "str"),
         Column("cohort", "int"),
         Column("grant_idr", "int", nonnegative=True),
+        *REGENCY_EXTRAS,
     ),
 )
 
@@ -98,6 +108,7 @@ REGENCY_YEARS = Table(
         Column("unemployment_rate", "float", nonnegative=True),
         Column("mean_wage_idr", "int", nonnegative=True),
         Column("min_wage_idr", "int", nonnegative=True),
+        *REGENCY_EXTRAS,
     ),
 )
 
@@ -123,6 +134,7 @@ TRAINEES = Table(
         Column("employed_after", "bool", nullable=True),
         Column("income_after_idr", "int", nonnegative=True, nullable=True),
         Column("weight", "float", nonnegative=True),
+        *REGENCY_EXTRAS,
     ),
 )
 

@@ -793,16 +793,38 @@ def across_provinces(panel: pd.DataFrame, outcome: str, control_group: str = "ne
 CONTROL_GROUPS = ("never_treated", "not_yet_treated")
 
 
-def national_estimates(panel: pd.DataFrame) -> dict[str, dict]:
-    """Every outcome nationally: within provinces (what the regional pages use) and across
-    the country for both comparison groups (the R ``did`` reference); fitted once per run."""
+@dataclass
+class AcrossRefused:
+    """The across-country design where the data cannot give it (e.g. one province's data in which
+    every regency has a center: no never-treated comparison); ``reason`` says why."""
+
+    outcome: str
+    control_group: str
+    reason: str
+    estimated: bool = False
+
+
+def _across_or_refused(panel: pd.DataFrame, outcome: str, control_group: str):
+    from .did import DidInputError
+
+    try:
+        return across_provinces(panel, outcome, control_group=control_group)
+    except DidInputError as exc:
+        return AcrossRefused(outcome, control_group, str(exc))
+
+
+def national_estimates(panel: pd.DataFrame, min_controls: int = _within.MIN_CONTROLS,
+                       min_treated: int = MIN_TREATED) -> dict[str, dict]:
+    """Every outcome nationally: within provinces (what the regional pages use, with the run's
+    comparison thresholds) and across the country for both comparison groups (the R ``did``
+    reference); fitted once per run."""
     from ..fitlog import record as record_fit
     record_fit("national_estimates")
     out: dict[str, dict] = {"within_province": {}}
     for o in OUTCOMES:
-        out["within_province"][o] = estimate(panel, o, NATIONAL)
+        out["within_province"][o] = estimate(panel, o, NATIONAL, min_controls=min_controls, min_treated=min_treated)
     for cg in CONTROL_GROUPS:
-        out[cg] = {o: across_provinces(panel, o, control_group=cg) for o in OUTCOMES}
+        out[cg] = {o: _across_or_refused(panel, o, cg) for o in OUTCOMES}
     return out
 
 
@@ -853,11 +875,14 @@ def _in(code: str, region: str) -> bool:
 
 
 def estimate_region(panel: pd.DataFrame, region: str, national=None, **options) -> dict[str, RegionalImpact]:
-    """Both outcomes for a region; for ``"ID"`` with default options, the national stage's
-    within-province results (``national``: :class:`evaluation.national.ImpactFits`) are reused."""
-    defaults = {"min_controls": _within.MIN_CONTROLS, "min_treated": MIN_TREATED}
-    if region == NATIONAL and national is not None and all(options.get(k, v) == v for k, v in defaults.items()):
-        return dict(national.within)
+    """Both outcomes for a region; for ``"ID"`` with the options the national stage was fitted
+    with, its within-province results (``national``: :class:`evaluation.national.ImpactFits`)
+    are reused."""
+    if region == NATIONAL and national is not None:
+        fitted = next(iter(national.within.values()))
+        same = {"min_controls": fitted.min_controls, "min_treated": fitted.min_treated}
+        if set(options) <= {"min_controls", "min_treated"} and all(options.get(k, v) == v for k, v in same.items()):
+            return dict(national.within)
     return {o: estimate(panel, o, region, **options) for o in OUTCOMES}
 
 
@@ -900,6 +925,10 @@ def across_table(results: dict[str, AcrossProvinces], language: str = "en") -> p
     col = (lambda name: t(f"impact.col.{name}", language))
     rows = []
     for o, r in results.items():
+        if isinstance(r, AcrossRefused):
+            rows.append({"outcome": outcome_label(o, language), "Callaway-Sant'Anna": t("impact.not_computed", language),
+                         col("interval"): "", col("twfe"): "", col("pretest_p"): "", col("contrast"): t("impact.across.refused", language)})
+            continue
         lo, hi = r.simple.conf_int()
         pre = r.pretest()
         rows.append({"outcome": outcome_label(o, language), "Callaway-Sant'Anna": format_effect(o, r.simple.att),

@@ -41,17 +41,30 @@ def execute_on_dask(tasks, options, address: str, done: Callable, crashed: Calla
     client = Client(address, set_as_default=False)
     futures = {}
     token = options.run_token or "run"
+    resubmitted: set[int] = set()
     try:
         futures = {
             client.submit(execute_task, task, options, pure=False, key=f"blkk-{token}-{index}"): index
             for index, task in enumerate(tasks)
         }
-        for future in as_completed(futures, loop=client.loop):
+        pending = as_completed(futures, loop=client.loop)
+        for future in pending:
             index = futures[future]
             try:
                 result = future.result()
             except Exception as exc:
-                result = crashed(tasks[index], exc, "dask: ")
+                # KilledWorker: the scheduler ran it again on other workers and they died too. A
+                # task only queued on a dying worker is counted as well, so it is sent once more
+                # (a task that kills every worker it runs on dies again and is then reported).
+                lost = type(exc).__name__ == "KilledWorker"
+                if lost and index not in resubmitted:
+                    resubmitted.add(index)
+                    again = client.submit(execute_task, tasks[index], options, pure=False,
+                                          key=f"blkk-{token}-{index}-again")
+                    futures[again] = index
+                    pending.add(again)
+                    continue
+                result = crashed(tasks[index], exc, "dask: worker died while running this notebook: " if lost else "dask: ")
             done(index, result)
     except BaseException:
         client.cancel(list(futures))

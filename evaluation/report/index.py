@@ -254,7 +254,8 @@ def _png(fig) -> str:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _map(manifest: Mapping[str, Any], metrics: Mapping[tuple, Mapping], labels: dict, run_dir: Path | None) -> str:
+def _map(manifest: Mapping[str, Any], metrics: Mapping[tuple, Mapping], labels: dict, run_dir: Path | None,
+         language: str = "en") -> str:
     """A map figure for the index (inlined PNG), or "" when there is nothing to place."""
     regions = [r for r in (manifest.get("regions") or []) if isinstance(r, str)]
     try:
@@ -277,7 +278,7 @@ def _map(manifest: Mapping[str, Any], metrics: Mapping[tuple, Mapping], labels: 
                 if isinstance(m, Mapping) and m.get("open_centers"):
                     share[region] = float(m.get("high_risk_open", 0)) / float(m["open_centers"])
             pts["value"] = pts["region"].map(share)
-            data = _png(maps.plot_regions(pts, "value", labels["map_label"]))
+            data = _png(maps.plot_regions(pts, "value", labels["map_label"], language=language))
             caption = labels["map_caption_run"]
     except Exception:  # a map is a help, never a reason to lose the index
         return ""
@@ -360,11 +361,17 @@ def render_index(manifest: Mapping[str, Any], metrics: Mapping[tuple, Mapping], 
         out.append('<div style="overflow-x:auto"><table class="changes"><thead><tr>'
                    f"<th>{_e(labels['region'])}</th>" + "".join(f"<th>{_e(c)}</th>" for c in labels["change_cols"])
                    + "</tr></thead><tbody>")
+        compared = changes.get("bands_compared", True)
         for region, info in changes["regions"].items():
             counts = info.get("counts", {})
             out.append(f'<tr><td><a href="{_href(info["page"])}">{_e(region)}</a></td>'
-                       + "".join(f"<td>{_e(counts.get(k, 0))}</td>" for k in keys) + "</tr>")
+                       + "".join(f"<td>{_e(counts.get(k, 0) if compared or k != 'band_changes' else '–')}</td>"
+                                 for k in keys) + "</tr>")
         out.append("</tbody></table></div>")
+        if not compared:
+            from evaluation.report.changes import bands_note
+
+            out.append(f"<p>{_e(bands_note(changes.get('bands_not_compared'), language))}</p>")
     elif changes.get("error"):
         out.append(f'<p class="error">{_e(changes["error"])}</p>')
 
@@ -383,7 +390,7 @@ def render_index(manifest: Mapping[str, Any], metrics: Mapping[tuple, Mapping], 
             out.append(f"<li>{_e(t['region'])} / {_e(t['notebook'])}: {_status_cell(t, labels)}</li>")
         out.append("</ul>")
 
-    figure = _map(manifest, metrics, labels, Path(run_dir) if run_dir is not None else None)
+    figure = _map(manifest, metrics, labels, Path(run_dir) if run_dir is not None else None, language)
     if figure:
         out.append(f"<h2>{_e(labels['map'])}</h2>{figure}")
 

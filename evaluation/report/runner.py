@@ -93,6 +93,7 @@ class TaskResult:
     cell: int | None = None
     reused: bool = False
     warnings: list[str] = field(default_factory=list)
+    retried: list[str] = field(default_factory=list)  # why earlier attempts were lost (a worker died)
 
 
 @dataclass
@@ -385,13 +386,18 @@ def _pool_context():
 
 
 def _stop_pool(executor: cf.ProcessPoolExecutor) -> None:
-    """Stop running workers at once (their kernels exit with their parent)."""
+    """Stop running workers at once (their kernels exit with their parent); a worker that does
+    not stop on SIGTERM within a few seconds is killed, so an interrupted run never hangs."""
     processes = list((getattr(executor, "_processes", None) or {}).values())
     for process in processes:
         if process.is_alive():
             process.terminate()
     for process in processes:
-        process.join(timeout=10)
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=5)
+    executor.shutdown(wait=False, cancel_futures=True)
 
 
 def _event_loop_running() -> bool:
@@ -444,28 +450,103 @@ def _execute_all(
             engine.shutdown_all()  # the warm kernel does not outlive the run
         return results  # type: ignore[return-value]
 
-    workers = max(1, min(jobs, len(tasks)))
-    executor = cf.ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context())
-    futures: dict[cf.Future, int] = {}
-    try:
-        futures = {executor.submit(execute_task, task, options): i for i, task in enumerate(tasks)}
-        for future in cf.as_completed(futures):
-            index = futures[future]
-            try:
-                result = future.result()
-            except cf.process.BrokenProcessPool as exc:
-                result = crashed(tasks[index], exc, "worker died: ")
-            except Exception as exc:
-                result = crashed(tasks[index], exc)
-            done(index, result)
-    except BaseException:
-        for future in futures:
-            future.cancel()
-        _stop_pool(executor)
-        raise
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+    _execute_on_pool(tasks, options, jobs, done)
     return results  # type: ignore[return-value]
+
+
+#: How many times a task whose worker process died under it is run again before it is failed.
+WORKER_DEATH_RETRIES = 1
+
+
+def _execute_marked(task: Task, options: _Options, marker: str) -> TaskResult:
+    """:func:`execute_task` in a pool worker, leaving the worker's pid in ``marker`` while it
+    runs: if the worker dies, the runner knows which task it was running."""
+    Path(marker).write_text(str(os.getpid()))
+    try:
+        return execute_task(task, options)
+    finally:
+        Path(marker).unlink(missing_ok=True)
+
+
+def _death_reason(exitcode: int | None) -> str:
+    import signal
+
+    if exitcode is None:
+        return "the worker process died"
+    if exitcode < 0:
+        try:
+            return f"the worker process was killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"the worker process was killed by signal {-exitcode}"
+    return f"the worker process exited with code {exitcode}"
+
+
+def _execute_on_pool(tasks: list[Task], options: _Options, jobs: int, done) -> None:
+    """Run ``tasks`` on a pool of worker processes; a worker that dies loses nothing.
+
+    A dead worker breaks the whole pool (every pending future fails). The tasks that were
+    not finished are then run again on a new pool; the task the dead worker was running
+    (known from its marker) is retried :data:`WORKER_DEATH_RETRIES` times and then reported
+    failed with the reason. Tasks that only shared the broken pool are retried without limit.
+    """
+    import signal
+
+    marks = Path(tempfile.mkdtemp(prefix="blkk-running-"))
+    remaining = list(range(len(tasks)))
+    deaths: dict[int, list[str]] = {}
+    try:
+        while remaining:
+            executor = cf.ProcessPoolExecutor(max_workers=max(1, min(jobs, len(remaining))), mp_context=_pool_context())
+            futures: dict[cf.Future, int] = {}
+            broken = False
+            try:
+                futures = {executor.submit(_execute_marked, tasks[i], options, str(marks / str(i))): i for i in remaining}
+                processes = dict(getattr(executor, "_processes", None) or {})
+                for future in cf.as_completed(futures):
+                    index = futures[future]
+                    processes.update(getattr(executor, "_processes", None) or {})
+                    try:
+                        result = future.result()
+                    except cf.process.BrokenProcessPool:
+                        broken = True
+                        continue
+                    except Exception as exc:
+                        result = TaskResult(tasks[index].notebook, tasks[index].region, "failed",
+                                            _trim(f"{type(exc).__name__}: {exc}"), 0.0)
+                    result.retried = list(deaths.get(index, []))
+                    done(index, result)
+                    remaining.remove(index)
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                _stop_pool(executor)
+                raise
+            executor.shutdown(wait=True, cancel_futures=True)
+            if not broken:
+                break
+            exitcodes = {pid: p.exitcode for pid, p in processes.items()}
+            started = {}  # task -> exit code of the worker that was running it
+            for index in remaining:
+                marker = marks / str(index)
+                if marker.exists():
+                    try:
+                        started[index] = exitcodes.get(int(marker.read_text() or 0))
+                    except (OSError, ValueError):
+                        started[index] = None
+                    marker.unlink(missing_ok=True)
+            # the pool stops the other workers with SIGTERM when one dies; those tasks are not to blame
+            culprits = [i for i, code in started.items() if code != -signal.SIGTERM] or list(started) or list(remaining)
+            for index in culprits:
+                deaths.setdefault(index, []).append(_death_reason(started.get(index)))
+                if len(deaths[index]) > WORKER_DEATH_RETRIES:
+                    task = tasks[index]
+                    why = "; ".join(deaths[index])
+                    done(index, TaskResult(task.notebook, task.region, "failed",
+                                           _trim(f"worker died while running this notebook, {len(deaths[index])} times "
+                                                 f"({why}); not retried again"), 0.0, retried=list(deaths[index])))
+                    remaining.remove(index)
+    finally:
+        shutil.rmtree(marks, ignore_errors=True)
 
 
 def _carry_over(before: dict, previous_dir: Path, task: Task) -> TaskResult:
@@ -527,26 +608,43 @@ def _file_text(path: Path) -> str:
         return ""
 
 
-def _record_changes(data_dir: Path | None, tmp: Path, final: Path, compare_to, regions: list[str],
-                    fit_record: dict | None, out_root: Path, hashes: dict | None, language: str = "en") -> dict | None:
+def _run_risk(plan: "_Plan", fit_record: dict | None):
+    """The risk model of this run's national fit, for the snapshot: the fit the run made or
+    read, or else the one stored for this data, package and settings (a run whose notebooks
+    needed none); ``(None, why)`` when there is none."""
+    from evaluation import national
+
+    if fit_record and fit_record.get("error"):
+        return None, "fit_failed"
+    if fit_record and fit_record.get("dir"):
+        return national.read_national(plan.out_root / fit_record["dir"]).risk, None
+    stored = national.fit_dir_for(plan.data_dir, _fit_root(plan), plan.hashes, plan.national_settings)
+    if (stored / national.FILE_NAME).is_file():
+        return national.read_national(stored).risk, None
+    return None, "no_fit"
+
+
+def _record_changes(plan: "_Plan", tmp: Path, compare_to, fit_record: dict | None, fingerprints: list[str]) -> dict | None:
     """Write this run's snapshot of centers and compare it with an earlier run's (never raises:
-    a run is never lost over its comparison; a failure is recorded instead)."""
+    a run is never lost over its comparison; a failure is recorded instead). The snapshot does
+    not depend on which notebooks ran: openness comes from the data, bands from the run's
+    national fit (see :func:`_run_risk`)."""
+    data_dir = plan.data_dir
     if data_dir is None or not Path(data_dir).is_dir():
         return None
     try:
-        from evaluation import national
         from evaluation.data import load_dataset
         from evaluation.report import changes
 
-        risk = None
-        if fit_record and fit_record.get("dir"):
-            risk = national.load_national(data_dir, out_root / fit_record["dir"]).risk
-        changes.write_snapshot(load_dataset(data_dir), tmp, risk)
-        previous = final if compare_to == "previous" else (Path(compare_to) if compare_to else None)
+        risk, no_bands = _run_risk(plan, fit_record)
+        changes.write_snapshot(load_dataset(data_dir), tmp, risk, no_bands)
+        previous = plan.final if compare_to == "previous" else (Path(compare_to) if compare_to else None)
         if previous is None or not Path(previous).is_dir():
             return None
-        return changes.compare_runs(Path(previous), tmp, regions, {r: region_dir_name(r) for r in regions}, hashes,
-                                    language)
+        inputs = {(region, nb.stem): fp for (region, nb), fp in
+                  zip(((r, nb) for r in plan.regions for nb in plan.notebooks), fingerprints)}
+        return changes.compare_runs(Path(previous), tmp, plan.regions, {r: region_dir_name(r) for r in plan.regions},
+                                    plan.hashes, plan.options.language, inputs)
     except Exception as exc:
         return {"error": _trim(f"{type(exc).__name__}: {exc}")}
 
@@ -683,8 +781,7 @@ def run_report(
         fit_record, to_run = _national_stage(plan, tasks, to_run, results)
         _execute(plan, tasks, to_run, results, jobs, scheduler, progress)
         _write_region_metrics(plan, tmp, results)
-        changes = _record_changes(plan.data_dir, tmp, plan.final, compare_to, plan.regions, fit_record, plan.out_root,
-                                  plan.hashes, language)
+        changes = _record_changes(plan, tmp, compare_to, fit_record, fingerprints)
         manifest = _write_manifest(plan, tmp, results, fingerprints, {
             "jobs": jobs, "scheduler": scheduler, "executed": len(to_run), "reused": sum(r.reused for r in results),
             "national_fit": fit_record, "changes": changes,
@@ -731,6 +828,7 @@ class _Plan:
     started_at: str
     started: float
     settings: dict
+    national_settings: object = None  # evaluation.national.Settings of the run's parameters
 
 
 def _plan(notebooks, regions, parameters, out_root, run_name, language, engine, kernel_name, show_code, timeout,
@@ -783,7 +881,16 @@ def _plan(notebooks, regions, parameters, out_root, run_name, language, engine, 
         per_notebook={nb: parameters_for(nb, parameters) for nb in notebooks},
         started_at=started_at, started=started,
         settings={"show_code": show_code, "language": language, "timeout": timeout, "engine": engine, "force": force},
+        national_settings=_national_settings(parameters),
     )
+
+
+def _national_settings(parameters: dict):
+    """The run parameters the national stage is fitted with (checked like a notebook's)."""
+    from evaluation.national import Settings
+    from evaluation.parameters import check_setting
+
+    return Settings.from_parameters({k: check_setting(k, parameters[k]) for k in Settings.names() if k in parameters})
 
 
 def _make_tasks(plan: _Plan, tmp: Path) -> tuple[list[Task], list[str]]:
@@ -836,9 +943,8 @@ def _national_stage(plan: _Plan, tasks: list[Task], to_run: list[int], results: 
     from evaluation import national
 
     started = time.perf_counter()
-    root = plan.out_root / "_fit" / plan.source[:16]
     try:
-        fit_dir, fitted = national.ensure(plan.data_dir, root, plan.hashes)
+        fit_dir, fitted = national.ensure(plan.data_dir, _fit_root(plan), plan.hashes, plan.national_settings)
     except Exception as exc:
         error = _trim(f"national fit failed: {type(exc).__name__}: {exc}")
         for i in needing:
@@ -846,8 +952,13 @@ def _national_stage(plan: _Plan, tasks: list[Task], to_run: list[int], results: 
         return {"error": error, "seconds": round(time.perf_counter() - started, 3)}, [i for i in to_run if i not in needing]
     for i in needing:
         tasks[i].parameters = {**tasks[i].parameters, "fit_dir": str(fit_dir)}
-    return {"dir": _relative_to(fit_dir, plan.out_root), "fitted": fitted,
+    return {"dir": _relative_to(fit_dir, plan.out_root), "fitted": fitted, "settings": plan.national_settings.as_dict(),
             "seconds": round(time.perf_counter() - started, 3)}, to_run
+
+
+def _fit_root(plan: "_Plan") -> Path:
+    """Where this package's national fits are stored (one folder per data, package and settings)."""
+    return plan.out_root / "_fit" / plan.source[:16]
 
 
 def _execute(plan: _Plan, tasks: list[Task], to_run: list[int], results: list, jobs: int, scheduler, progress: bool):
@@ -878,7 +989,7 @@ def _write_manifest(plan: _Plan, tmp: Path, results: list[TaskResult], fingerpri
         {"region": r.region, "notebook": Path(r.notebook).stem, "status": r.status, "error": r.error, "cell": r.cell,
          "seconds": r.seconds, "ipynb": _relative_to(r.ipynb, tmp), "html": _relative_to(r.html, tmp),
          "metrics": f"{region_dir_name(r.region)}/metrics.json", "inputs": inputs, "reused": r.reused,
-         "warnings": r.warnings}
+         "warnings": r.warnings, **({"retried": r.retried} if r.retried else {})}
         for r, inputs in zip(results, fingerprints)
     ]
     manifest = _manifest.build_manifest(

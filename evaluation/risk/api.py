@@ -27,11 +27,11 @@ from evaluation.text import has, t
 
 from .features import RiskSpec, category_label, center_features, feature_label, label_frame
 from .models import BoostedRiskModel, LogisticRiskModel
-from .register import (INDICATOR_KEY_COLUMNS, REGISTER_COLUMNS, build_register, capacity_bands, context_text,
+from .register import (CAPACITY, INDICATOR_KEY_COLUMNS, REGISTER_COLUMNS, build_register, capacity_bands, context_text,
                        decided_outcomes, decided_summary, indicator_text, indicators, register_for_region,
                        write_register_csv, write_register_xlsx)
 from .selection import Selection, select_logistic
-from .validation import ValidationResult, time_split, validate_grouped_cv, validate_time_split
+from .validation import ValidationResult, precision_at_k, time_split, validate_grouped_cv, validate_time_split
 
 __all__ = ["RiskResult", "fit_risk", "evaluate_risk", "load_risk", "load_truth"]
 
@@ -170,6 +170,18 @@ class RiskResult:
         out.band_check = _band_check(self.time_split, cuts)
         out.metrics = {**self.metrics, "band_cut_medium": cuts[0], "band_cut_high": cuts[1],
                        "n_high_risk_open": int((reg["risk_band"] == "high").sum())}
+        # precision at the new k on the untouched test cohorts, for the model and every comparison
+        pred, ts = self.time_split.predictions, copy.copy(self.time_split)
+        ts.metrics = ts.metrics.copy()
+        for prefix, col in (("", "logistic"), ("boosted_", "boosted"), ("baseline_", "baseline_one_feature"),
+                            ("prevalence_", "baseline_prevalence"), ("oracle_", "oracle")):
+            if col in pred.columns and pred[col].notna().all():
+                value = precision_at_k(pred["label"], pred[col], k)
+                out.metrics[f"{prefix}precision_at_k"] = value
+                if col in ts.metrics.index:
+                    ts.metrics.loc[col, "precision_at_k"] = value
+        out.metrics["k"] = int(min(k, ts.info["n_test"]))
+        out.time_split = ts
         return out
 
     def band_check_table(self, language: str = "en") -> pd.DataFrame | None:
@@ -363,7 +375,7 @@ def _default_models(seed: int) -> dict:
 
 
 def fit_risk(dataset, target_stage: str = "mandiri", horizon_years: int = 4, decision_age: int = 2, seed: int = 0,
-             *, test_cohorts: int = 2, k: int = 200, grouped_cv: bool = True, cv_splits: int = 5, n_bins: int = 10,
+             *, test_cohorts: int = 2, k: int = CAPACITY, grouped_cv: bool = True, cv_splits: int = 5, n_bins: int = 10,
              truth: pd.Series | None | str = "auto", odds_ratios: bool = True,
              logistic_params: dict | None = None) -> RiskResult:
     """Fit, validate and score. ``dataset`` is an :class:`evaluation.data.load.Dataset`.

@@ -54,6 +54,9 @@ INDICATOR_COLUMNS = [f"indicator_associated_with_risk_{j}" for j in (1, 2, 3)]
 #: :data:`~evaluation.risk.features.LEVERS`) and its direction (1 = higher risk, -1 = lower).
 #: Kept in the register beside the English words, not exported.
 INDICATOR_KEY_COLUMNS = [*(f"indicator_{j}_lever" for j in (1, 2, 3)), *(f"indicator_{j}_sign" for j in (1, 2, 3))]
+#: Centers the ministry can support by default: the size of the high (and medium) band.
+CAPACITY = 200
+
 REGISTER_COLUMNS = [
     "center_id", "center_name", "province_code", "regency_code", "host_type", "vocation", "cohort",
     "decision_year", "age_now", "stage_now", "horizon_end_year",
@@ -205,7 +208,7 @@ def open_centers(labels: pd.DataFrame, last_year: int) -> pd.Index:
 
 def build_register(centers: pd.DataFrame, center_years: pd.DataFrame, features: pd.DataFrame, labels: pd.DataFrame,
                    model, *, boosted=None, target_stage: str = "mandiri", decision_age: int = 2,
-                   capacity: int = 200, last_year: int | None = None) -> pd.DataFrame:
+                   capacity: int = CAPACITY, last_year: int | None = None) -> pd.DataFrame:
     """The register of open centers, highest risk first (ties by ``center_id``).
 
     ``model`` must offer ``predict_proba`` and ``contributions`` (a fitted

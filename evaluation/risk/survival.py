@@ -198,7 +198,11 @@ def cox_model(surv: pd.DataFrame, features: pd.DataFrame, decision_age: int = 2,
     d = d[d["duration"] > decision_age]  # still at risk after the decision age
     X = d[list(covariates)].astype(float)
     X = X.fillna(X.median())
-    X = (X - X.mean()) / X.std(ddof=0).replace(0, 1)
+    # an indicator that does not vary in these data (e.g. island group in one province's data)
+    # has no hazard ratio to estimate: it is left out and named
+    sd = X.std(ddof=0)
+    constant = [c for c in X.columns if not (sd[c] > 0)]
+    X = (X.drop(columns=constant) - X.drop(columns=constant).mean()) / sd.drop(constant)
     host = d["host_type"].astype(str)
     counts = host.value_counts()
     ref = counts.idxmax()
@@ -216,4 +220,5 @@ def cox_model(surv: pd.DataFrame, features: pd.DataFrame, decision_age: int = 2,
         "hr_low": np.exp(ci[:, 0]), "hr_high": np.exp(ci[:, 1]), "p_value": fit.pvalues,
     }, index=pd.Index(X.columns, name="covariate"))
     return CoxResult(table, n=len(d), events=int(d["event"].sum()), info={"reference_host": ref,
-                                                                           "decision_age": decision_age})
+                                                                           "decision_age": decision_age,
+                                                                           "constant_left_out": constant})

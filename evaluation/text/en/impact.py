@@ -86,6 +86,7 @@ TEXT = {
     # table cells and headers
     "impact.none": "none",
     "impact.not_estimated": "not estimated",
+    "impact.across.refused": "not estimated: these data do not give this comparison group (for example, every regency has a center)",
     "impact.not_computed": "not computed",
     "impact.range": "{lo} to {hi}",
     "impact.n_of": "{n} of {total}",

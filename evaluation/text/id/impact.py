@@ -103,6 +103,7 @@ TEXT = {
     # sel dan judul kolom tabel
     "impact.none": "tidak ada",
     "impact.not_estimated": "tidak diestimasi",
+    "impact.across.refused": "tidak diestimasi: data ini tidak menyediakan kelompok pembanding ini (misalnya, setiap kabupaten/kota memiliki BLKK)",
     "impact.not_computed": "tidak dihitung",
     "impact.range": "{lo} sampai {hi}",
     "impact.n_of": "{n} dari {total}",

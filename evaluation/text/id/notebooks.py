@@ -13,10 +13,11 @@ NARRATIVE: dict[str, tuple[str, str]] = {
 Halaman yang dibaca pertama kali: apa yang dimiliki wilayah ini, apa yang dilakukan program bagi pesertanya
 dan bagi pasar kerjanya, serta BLKK mana yang memerlukan bantuan untuk menjadi mandiri. Setiap bagian
 merujuk ke notebook yang memuat rinciannya."""),
-    "nb.00_regional_summary.c03m": ("9269794eee14", """\
+    "nb.00_regional_summary.c03m": ("7c663c3f359a", """\
 Lokasi BLKK, lokasi BLKK terbuka yang berisiko tinggi, dan kabupaten/kota yang memiliki estimasi
-pasar kerjanya sendiri (setiap titik adalah satu kabupaten/kota, ukurannya menurut angkatan kerjanya; titik
-abu-abu berongga tidak memiliki nilai, misalnya karena tidak ada estimasi yang teridentifikasi di sana)."""),
+pasar kerjanya sendiri. Setiap kabupaten/kota digambar menurut batas wilayahnya dan diwarnai menurut
+nilainya; kabupaten/kota berwarna abu-abu tidak memiliki nilai (misalnya karena tidak ada estimasi yang
+teridentifikasi di sana); pada halaman provinsi, provinsi tetangga berwarna abu-abu muda."""),
     "nb.00_regional_summary.c04": ("accf88065f3a", """\
 ## Peserta (rincian: 04 Hasil peserta)"""),
     "nb.00_regional_summary.c06": ("aa1aaba02e4c", """\
