@@ -5,7 +5,10 @@ impact designs, the trainee effects, the independence-risk model, the time to in
 the NSW benchmark) into a :class:`National`. A report run fits it once, before the regional
 notebooks, and stores it in the run's ``fit_dir``; each notebook reads it with
 :func:`load_national` (attribute access, no string keys) and computes only its region's
-slices. A notebook run by hand (no ``fit_dir``) fits it in process.
+slices. A notebook run by hand (no ``fit_dir``) reads the fit from the hand-run cache
+(:func:`cache_dir`), keyed like a run's by the data, the package source and the settings, and
+fits and stores it there the first time: the second notebook a researcher opens starts from
+it, and a changed data file or package gives a new key.
 
 The run parameters that change what is estimated (:class:`Settings`: the comparison
 thresholds of the regional estimates and the ministry's support capacity) are part of the
@@ -30,6 +33,21 @@ from . import __version__, fitlog, hashing
 
 #: File name of the stored national stage inside a run's ``fit_dir``.
 FILE_NAME = "national.pkl"
+#: Environment variable naming the hand-run cache folder; ``off`` (or ``0``, ``none``) fits in
+#: process every time, as without a cache.
+CACHE_ENV = "BLKK_FIT_CACHE"
+
+
+def cache_dir() -> Path | None:
+    """The hand-run cache of national fits: ``$BLKK_FIT_CACHE``, else ``blkk/national`` in the
+    user's cache folder (``$XDG_CACHE_HOME`` or ``~/.cache``); None when switched off."""
+    value = os.environ.get(CACHE_ENV, "").strip()
+    if value.lower() in ("off", "0", "none", "false"):
+        return None
+    if value:
+        return Path(value).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME", "").strip() or Path.home() / ".cache"
+    return Path(base) / "blkk" / "national"
 
 
 def _default(name: str) -> int:
@@ -178,7 +196,8 @@ def read_national(fit_dir: str | Path) -> National:
 
 
 def load_national(data_dir: str | Path, fit_dir: str | Path | None = None, **settings) -> National:
-    """The national stage: read from a report run's ``fit_dir``, or fitted here without one.
+    """The national stage: read from a report run's ``fit_dir``, or without one from the
+    hand-run cache (:func:`cached`).
 
     ``settings`` (any of :class:`Settings`' names) are the values the page declares; a stored
     fit made with other values is refused (its numbers would not be the page's), and a fit
@@ -196,9 +215,33 @@ def load_national(data_dir: str | Path, fit_dir: str | Path | None = None, **set
             raise SettingsMismatch(f"the national fit in {fit_dir} was made with {said}; run the report with the "
                                    "same parameters for every notebook, or leave fit_dir empty to fit here")
         return national
+    return cached(data_dir, Settings.from_parameters(asked))
+
+
+def cached(data_dir: str | Path, settings: Settings | None = None, root: str | Path | None = None) -> National:
+    """The national fit of this data, package source and settings from the hand-run cache
+    (``root``, default :func:`cache_dir`), fitted and stored there when it is not; fitted in
+    process when the cache is off or cannot be written."""
     from .data import load_dataset
 
-    return fit_national(load_dataset(data_dir), settings=Settings.from_parameters(asked))
+    settings = settings or Settings()
+    root = Path(root) if root is not None else cache_dir()
+    if root is None:
+        return fit_national(load_dataset(data_dir), settings=settings)
+    hashes = hashing.data_hashes(data_dir)
+    folder = root / hashing.source_digest()[:16] / fit_key(hashes, settings)
+    try:
+        return read_national(folder)
+    except FileNotFoundError:
+        pass
+    except Exception:  # noqa: BLE001 - a damaged or outdated file is refitted, never trusted
+        (folder / FILE_NAME).unlink(missing_ok=True)
+    national = fit_national(load_dataset(data_dir), folder.name, settings)
+    try:
+        store(national, folder)
+    except OSError:  # a read-only home: the page still gets its numbers
+        pass
+    return national
 
 
 def fit_dir_for(data_dir: str | Path, runs_fit_root: str | Path, hashes: dict | None = None,

@@ -23,7 +23,7 @@
 region: str = "33"  # Kemendagri province ("33") or regency ("33.26") code, or "ID" for national
 data_dir: str = "../data/sample"  # folder with centers, center_years, regency_years[, trainees]
 language: str = "en"  # labels: "en" (English) or "id" (Bahasa Indonesia)
-fit_dir: str = ""  # folder of national models fitted once per run; empty means fit here
+fit_dir: str = ""  # folder of national models fitted once per run; empty: the hand-run cache (fitted there once)
 output_dir: str = ""  # where the report run writes the map image beside this page; empty means none
 capacity: int = 200  # centers the ministry can support: the size of the high (and medium) risk band
 min_controls: int = 4  # fewest regencies of the province without a center yet for a year to be compared

@@ -42,7 +42,7 @@ language: str = "en"  # labels: "en" (English) or "id" (Bahasa Indonesia)
 control_group: str = "never_treated"  # across-country reference design: "never_treated" or "not_yet_treated"
 min_controls: int = 4  # fewest regencies of the province without a center yet for a year to be compared
 min_treated: int = 20  # fewest treated and comparison regencies for analytic intervals in a province
-fit_dir: str = ""  # folder of national models fitted once per run; empty means fit here
+fit_dir: str = ""  # folder of national models fitted once per run; empty: the hand-run cache (fitted there once)
 
 # %%
 from evaluation.page import setup

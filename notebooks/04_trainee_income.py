@@ -38,7 +38,7 @@ region: str = "33"  # Kemendagri province ("33") or regency ("33.26") code, or "
 data_dir: str = "../data/sample"  # folder with centers, center_years, regency_years, trainees
 language: str = "en"  # labels: "en" (English) or "id" (Bahasa Indonesia)
 min_trainees: int = 30  # subgroups and regions with fewer responding trainees are not estimated
-fit_dir: str = ""  # folder of national models fitted once per run; empty means fit here
+fit_dir: str = ""  # folder of national models fitted once per run; empty: the hand-run cache (fitted there once)
 
 # %%
 from evaluation.page import setup

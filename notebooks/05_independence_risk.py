@@ -35,7 +35,7 @@
 region: str = "33"  # Kemendagri province ("33") or regency ("33.26") code, or "ID" for national
 data_dir: str = "../data/sample"  # folder with centers, center_years, regency_years
 language: str = "en"  # labels: "en" (English) or "id" (Bahasa Indonesia)
-fit_dir: str = ""  # folder of national models fitted once per run; empty means fit here
+fit_dir: str = ""  # folder of national models fitted once per run; empty: the hand-run cache (fitted there once)
 top_n: int = 15  # centers listed in the register excerpt
 capacity: int = 200  # centers the ministry can support: the size of the high (and medium) band
 output_dir: str = ""  # where the report run writes the register as CSV and XLSX; empty means no files

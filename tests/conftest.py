@@ -17,6 +17,21 @@ from evaluation.config import PROJECT_ROOT, SAMPLE_DIR  # noqa: E402
 TABLE_FILES = ("centers.csv", "center_years.csv", "regency_years.csv", "trainees.csv")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def hand_run_fit_cache(tmp_path_factory):
+    """Notebooks and pages run by hand in the tests share one national-fit cache of their own
+    (never the user's), inherited by the kernels they start."""
+    from evaluation.national import CACHE_ENV
+
+    before = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("fit_cache"))
+    yield Path(os.environ[CACHE_ENV])
+    if before is None:
+        os.environ.pop(CACHE_ENV, None)
+    else:
+        os.environ[CACHE_ENV] = before
+
+
 @pytest.fixture(scope="session")
 def sample_dir() -> Path:
     return SAMPLE_DIR

@@ -7,20 +7,20 @@ Notebooks use the functional front::
     result.save(path); load_risk(path).register_for("33")
 
 Modules: ``features`` (labels and decision-age features, no leakage), ``models``
-(logistic and boosted estimators, calibrated), ``validation`` (time split, grouped CV,
+(the capacity score, logistic and boosted estimators, calibrated), ``validation`` (time split, grouped CV,
 metrics), ``register`` (scored list with reasons, CSV/XLSX), ``survival`` (Kaplan-Meier, Cox).
 """
 
 from .api import RiskResult, evaluate_risk, fit_risk, load_risk, load_truth
 from .features import RiskSpec, center_features, label_frame
-from .models import BoostedRiskModel, LogisticRiskModel, RiskDesign
+from .models import BoostedRiskModel, FactorRiskModel, LogisticRiskModel, RiskDesign
 from .register import build_register, write_register_csv, write_register_xlsx
 from .survival import cox_model, kaplan_meier, survival_frame
 
 __all__ = [
     "RiskResult", "evaluate_risk", "fit_risk", "load_risk", "load_truth",
     "RiskSpec", "center_features", "label_frame",
-    "BoostedRiskModel", "LogisticRiskModel", "RiskDesign",
+    "BoostedRiskModel", "FactorRiskModel", "LogisticRiskModel", "RiskDesign",
     "build_register", "write_register_csv", "write_register_xlsx",
     "cox_model", "kaplan_meier", "survival_frame",
 ]

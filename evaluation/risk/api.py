@@ -2,8 +2,9 @@
 
 ``fit_risk(dataset)`` builds features and labels and gives every labelled cohort one role:
 
-* **selection and training**: the earlier labelled cohorts; the register model's settings
-  are chosen by cross-validation inside them (:mod:`evaluation.risk.selection`);
+* **selection and training**: the earlier labelled cohorts; the register model (the
+  one-indicator rule, the capacity score or the logistic model on every feature) and its
+  settings are chosen by cross-validation inside them (:mod:`evaluation.risk.selection`);
 * **test**: the latest ``test_cohorts`` labelled cohorts, untouched until the final score
   (AUC, Brier, calibration, the check of the bands);
 
@@ -26,18 +27,25 @@ from evaluation.data.regions import NATIONAL
 from evaluation.text import has, t
 
 from .features import RiskSpec, category_label, center_features, feature_label, label_frame
-from .models import BoostedRiskModel, LogisticRiskModel
+from .models import BoostedRiskModel, FactorRiskModel, LogisticRiskModel
 from .register import (CAPACITY, INDICATOR_KEY_COLUMNS, REGISTER_COLUMNS, build_register, capacity_bands, context_text,
                        decided_outcomes, decided_summary, indicator_text, indicators, register_for_region,
                        write_register_csv, write_register_xlsx)
-from .selection import Selection, select_logistic
-from .validation import ValidationResult, precision_at_k, time_split, validate_grouped_cv, validate_time_split
+from .selection import Selection, select_model
+from .validation import (OneFeatureRule, ValidationResult, precision_at_k, time_split, validate_grouped_cv,
+                         validate_time_split)
 
 __all__ = ["RiskResult", "fit_risk", "evaluate_risk", "load_risk", "load_truth"]
 
 TRUTH_FILE = Path("truth") / "center_mandiri_probability.csv"
-CALIBRATION_NOTE = ("logistic: Platt (sigmoid) on out-of-fold scores of the training centers (folds chosen with "
-                    "the other settings inside the training cohorts); boosted: isotonic, stratified 5-fold")
+CALIBRATION_NOTE = ("logistic and capacity score: Platt (sigmoid) on out-of-fold scores of the training centers "
+                    "(folds chosen with the other settings inside the training cohorts); one-indicator rule: its own "
+                    "logistic curve; boosted: isotonic, stratified 5-fold")
+#: The column of the validation predictions (and row of the metrics) of each register model.
+REGISTER_COLUMN = {"logistic": "logistic", "factor": "factor", "one_feature": "baseline_one_feature"}
+#: Metric-name prefix and prediction column of every model and comparison (the register model's have no prefix).
+COMPARISONS = (("logistic_", "logistic"), ("factor_", "factor"), ("boosted_", "boosted"),
+               ("baseline_", "baseline_one_feature"), ("prevalence_", "baseline_prevalence"), ("oracle_", "oracle"))
 
 
 def load_truth(data_dir, spec: RiskSpec) -> pd.Series | None:
@@ -70,6 +78,25 @@ class RiskResult:
     decided: pd.DataFrame | None = None  # centers whose outcome is known
     selection: Selection | None = None
     band_check: pd.DataFrame | None = None  # the bands applied to the untouched test cohorts
+    model: str = "logistic"  # the register model: a key of REGISTER_COLUMN (and of ``models``)
+
+    # ------------------------------------------------------------------ the register model
+    @property
+    def register_model(self):
+        """The fitted model that gives the register's probabilities."""
+        return self.models[self.model]
+
+    @property
+    def indicator_model(self):
+        """The fitted model whose contributions give the register's indicators: the register model
+        when it is linear in the features, else the logistic model on every feature."""
+        model = self.register_model
+        return model if hasattr(model, "contributions") else self.models["logistic"]
+
+    @property
+    def register_column(self) -> str:
+        """The register model's column in the validation predictions (its row in the metrics)."""
+        return REGISTER_COLUMN[self.model]
 
     # ------------------------------------------------------------------ reading
     def summary(self) -> pd.DataFrame:
@@ -116,8 +143,8 @@ class RiskResult:
         })
 
     def coefficients(self) -> pd.DataFrame:
-        """The register model's coefficients on the calibrated log-odds scale, per SD."""
-        return self.models["logistic"].coefficients()
+        """The coefficients of the model that gives the indicators, on the calibrated log-odds scale, per SD."""
+        return self.indicator_model.coefficients()
 
     def register_for(self, region: str) -> pd.DataFrame:
         """Open centers of a province ("33"), regency ("33.26") or all of Indonesia ("ID"), with the national rank."""
@@ -167,14 +194,13 @@ class RiskResult:
         reg["risk_band"] = np.where(reg["risk_rank"] <= k, "high", np.where(reg["risk_rank"] <= 2 * k, "medium", "low"))
         _, cuts = capacity_bands(reg["risk_probability"].to_numpy(), k)
         out.register, out.k, out.band_cuts = reg, k, cuts
-        out.band_check = _band_check(self.time_split, cuts)
+        out.band_check = _band_check(self.time_split, cuts, self.register_column)
         out.metrics = {**self.metrics, "band_cut_medium": cuts[0], "band_cut_high": cuts[1],
                        "n_high_risk_open": int((reg["risk_band"] == "high").sum())}
         # precision at the new k on the untouched test cohorts, for the model and every comparison
         pred, ts = self.time_split.predictions, copy.copy(self.time_split)
         ts.metrics = ts.metrics.copy()
-        for prefix, col in (("", "logistic"), ("boosted_", "boosted"), ("baseline_", "baseline_one_feature"),
-                            ("prevalence_", "baseline_prevalence"), ("oracle_", "oracle")):
+        for prefix, col in (("", self.register_column), *COMPARISONS):
             if col in pred.columns and pred[col].notna().all():
                 value = precision_at_k(pred["label"], pred[col], k)
                 out.metrics[f"{prefix}precision_at_k"] = value
@@ -198,7 +224,7 @@ class RiskResult:
         if all(c in reg.columns for c in INDICATOR_KEY_COLUMNS):
             return reg[INDICATOR_KEY_COLUMNS].reset_index(drop=True)
         X = self.features.loc[reg["center_id"]]
-        why = indicators(self.models["logistic"].contributions(X), X, self.spec.decision_age)
+        why = indicators(self.indicator_model.contributions(X), X, self.spec.decision_age)
         out = pd.DataFrame(index=range(len(reg)))
         for j in (1, 2, 3):
             out[f"indicator_{j}_lever"] = why[f"indicator_{j}_lever"].to_numpy()
@@ -313,7 +339,7 @@ class RiskResult:
 
         fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4.2))
         pred = self.time_split.predictions
-        names = [n for n in ("logistic", "boosted", "baseline_one_feature", "oracle") if n in pred]
+        names = [n for n in ("logistic", "factor", "boosted", "baseline_one_feature", "oracle") if n in pred]
         ax1.plot([0, 1], [0, 1], color="grey", lw=0.8, ls="--")
         for n in names:
             table = self.time_split.calibration[n]
@@ -371,13 +397,15 @@ def _name(kind: str, name: str, language: str = "en") -> str:
 
 
 def _default_models(seed: int) -> dict:
-    return {"logistic": LogisticRiskModel(random_state=seed), "boosted": BoostedRiskModel(random_state=seed)}
+    return {"logistic": LogisticRiskModel(random_state=seed), "factor": FactorRiskModel(random_state=seed),
+            "boosted": BoostedRiskModel(random_state=seed)}
 
 
 def fit_risk(dataset, target_stage: str = "mandiri", horizon_years: int = 4, decision_age: int = 2, seed: int = 0,
              *, test_cohorts: int = 2, k: int = CAPACITY, grouped_cv: bool = True, cv_splits: int = 5, n_bins: int = 10,
              truth: pd.Series | None | str = "auto", odds_ratios: bool = True,
-             logistic_params: dict | None = None) -> RiskResult:
+             logistic_params: dict | None = None, model: str | None = None,
+             factor_params: dict | None = None) -> RiskResult:
     """Fit, validate and score. ``dataset`` is an :class:`evaluation.data.load.Dataset`.
 
     Parameters
@@ -388,8 +416,12 @@ def fit_risk(dataset, target_stage: str = "mandiri", horizon_years: int = 4, dec
     k : centers the ministry can support: the size of the high band (and of the medium band),
         and the ``k`` of precision at ``k``.
     truth : true risk per center for the oracle rows; ``"auto"`` reads the sample's truth folder.
-    logistic_params : settings of the register model; by default chosen by cross-validation
-        inside the training cohorts (:func:`~evaluation.risk.selection.select_logistic`).
+    model, logistic_params, factor_params : the register model (``"one_feature"``, ``"factor"``
+        or ``"logistic"``) and the settings of the logistic model and the capacity score; by
+        default all chosen by cross-validation inside the training cohorts
+        (:func:`~evaluation.risk.selection.select_model`). Given settings skip the selection:
+        ``logistic_params`` alone means the logistic model with them (as in earlier versions);
+        ``Selection.fit_kwargs()`` repeats a choice.
     """
     from ..fitlog import record as record_fit
     record_fit("fit_risk")
@@ -401,12 +433,20 @@ def fit_risk(dataset, target_stage: str = "mandiri", horizon_years: int = 4, dec
     if isinstance(truth, str) and truth == "auto":
         truth = load_truth(dataset.data_dir, spec)
     selection = None
-    if logistic_params is None:
+    if model is None and logistic_params is None and factor_params is None:
         train, _, _ = time_split(labels, test_cohorts)
-        selection = select_logistic(features.loc[train], labels.loc[train, "label"].astype(int).to_numpy(), seed=seed)
-        logistic_params = selection.params
+        selection = select_model(features.loc[train], labels.loc[train, "label"].astype(int).to_numpy(), seed=seed)
+        model, logistic_params, factor_params = (selection.model, selection.best["logistic"],
+                                                 selection.best["factor"])
+    model = model or "logistic"
+    if model not in REGISTER_COLUMN:
+        raise ValueError(f"model must be one of {', '.join(REGISTER_COLUMN)}, got {model!r}")
+    logistic_params = dict(logistic_params or {})
+    factor_params = dict(factor_params or {"context": False})
     models = {"logistic": LogisticRiskModel(random_state=seed, **logistic_params),
+              "factor": FactorRiskModel(random_state=seed, **factor_params),
               "boosted": BoostedRiskModel(random_state=seed)}
+    column = REGISTER_COLUMN[model]
 
     ts = validate_time_split(features, labels, models, test_cohorts=test_cohorts, k=k, n_bins=n_bins, truth=truth)
     ts.info.pop("fitted", None)
@@ -419,28 +459,39 @@ def fit_risk(dataset, target_stage: str = "mandiri", horizon_years: int = 4, dec
     lab = labels.index[labels["label"].notna()]
     y = labels.loc[lab, "label"].astype(int).to_numpy()
     fitted = {name: m.fit(features.loc[lab], y) for name, m in models.items()}
-    register = build_register(centers, cy, features, labels, fitted["logistic"], boosted=fitted["boosted"],
+    if model == "one_feature":
+        fitted["one_feature"] = OneFeatureRule().fit(features.loc[lab], y)
+    chosen = fitted[model]
+    explain = chosen if hasattr(chosen, "contributions") else fitted["logistic"]
+    register = build_register(centers, cy, features, labels, chosen, boosted=fitted["boosted"],
                               target_stage=spec.target_stage, decision_age=spec.decision_age,
-                              capacity=k, last_year=last_year)
+                              capacity=k, last_year=last_year, indicator_model=explain)
     _, cuts = capacity_bands(register["risk_probability"].to_numpy(), k)
     decided = decided_outcomes(centers, cy, labels, spec.target_stage, last_year)
     ors = fitted["logistic"].odds_ratios(features.loc[lab], y) if odds_ratios else None
-    check = _band_check(ts, cuts)
+    check = _band_check(ts, cuts, column)
 
-    metrics = _headline(ts, gcv, spec, seed, k, labels, register, features)
+    metrics = _headline(ts, gcv, spec, seed, k, labels, register, features, column)
+
+    def plain(params: dict) -> dict:
+        return {k_: (float(v) if isinstance(v, float) else v) for k_, v in params.items()}
+
     metrics.update({"n_decided": int(len(decided)), "band_cut_medium": cuts[0], "band_cut_high": cuts[1],
-                    "logistic_params": {k_: (v if not isinstance(v, float) else float(v)) for k_, v in logistic_params.items()}})
+                    "model": model, "logistic_params": plain(logistic_params), "factor_params": plain(factor_params)})
+    if model == "one_feature":
+        metrics["one_feature"] = str(fitted["one_feature"].feature_)
     return RiskResult(spec, seed, k, cuts, features, labels, fitted, ts, gcv, register, metrics, ors,
                       info={"last_year": last_year, "calibration": CALIBRATION_NOTE,
                             "selection": selection.text() if selection else "settings given"},
-                      decided=decided, selection=selection, band_check=check)
+                      decided=decided, selection=selection, band_check=check, model=model)
 
 
-def _band_check(ts: ValidationResult, cuts: tuple[float, float]) -> pd.DataFrame:
+def _band_check(ts: ValidationResult, cuts: tuple[float, float], column: str = "logistic") -> pd.DataFrame:
     """The register's probability cuts applied to the untouched test cohorts: how many centers
-    would have fallen in each band, their mean predicted risk and how many then missed."""
+    would have fallen in each band, their mean predicted risk (register model: ``column``) and
+    how many then missed."""
     pred = ts.predictions
-    p = pred["logistic"].to_numpy()
+    p = pred[column].to_numpy()
     band = pd.Series(pd.Categorical(["high" if v >= cuts[1] else "medium" if v >= cuts[0] else "low" for v in p],
                                     categories=["high", "medium", "low"]), index=pred.index)
     g = pd.DataFrame({"band": band, "p": p, "y": pred["label"].to_numpy()}).groupby("band", observed=False)
@@ -449,23 +500,23 @@ def _band_check(ts: ValidationResult, cuts: tuple[float, float]) -> pd.DataFrame
 
 
 def _headline(ts: ValidationResult, gcv: ValidationResult | None, spec: RiskSpec, seed: int, k: int,
-              labels: pd.DataFrame, register: pd.DataFrame, features: pd.DataFrame) -> dict:
+              labels: pd.DataFrame, register: pd.DataFrame, features: pd.DataFrame, column: str = "logistic") -> dict:
+    """The register model's metrics (no prefix: ``auc``, ``brier`` ...) and every comparison's (prefixed)."""
     m = ts.metrics
     nan = float("nan")
     names = ("auc", "pr_auc", "brier", "ece", "precision_at_k", "precision_at_10pct", "precision_at_25pct",
              "precision_at_50pct")
-    out = {name: float(m.loc["logistic", name]) for name in names}
-    for prefix, row in (("boosted", "boosted"), ("baseline", "baseline_one_feature"),
-                        ("prevalence", "baseline_prevalence"), ("oracle", "oracle")):
+    out = {name: float(m.loc[column, name]) for name in names}
+    for prefix, row in COMPARISONS:
         for name in names:
-            out[f"{prefix}_{name}"] = float(m.loc[row, name]) if row in m.index else nan
+            out[f"{prefix}{name}"] = float(m.loc[row, name]) if row in m.index else nan
     out["k"] = int(min(k, ts.info["n_test"]))
-    out["prevalence_test"] = float(m.loc["logistic", "prevalence"])
-    out["mean_predicted_test"] = float(m.loc["logistic", "mean_predicted"])
+    out["prevalence_test"] = float(m.loc[column, "prevalence"])
+    out["mean_predicted_test"] = float(m.loc[column, "mean_predicted"])
     # grouped-CV keys are always present (NaN when skipped, e.g. a single-province fit)
     g = gcv.metrics if gcv is not None else pd.DataFrame()
-    for row, prefix in (("logistic", "cv"), ("boosted", "cv_boosted"), ("baseline_one_feature", "cv_baseline"),
-                        ("oracle", "cv_oracle")):
+    for row, prefix in ((column, "cv"), ("logistic", "cv_logistic"), ("factor", "cv_factor"), ("boosted", "cv_boosted"),
+                        ("baseline_one_feature", "cv_baseline"), ("oracle", "cv_oracle")):
         for name in ("auc", "brier", "ece"):
             out[f"{prefix}_{name}"] = float(g.loc[row, name]) if row in g.index else nan
     out.update({
@@ -476,7 +527,7 @@ def _headline(ts: ValidationResult, gcv: ValidationResult | None, spec: RiskSpec
         "n_open": int(len(register)),
         "n_high_risk_open": int((register["risk_band"] == "high").sum()),
         "target_stage": spec.target_stage, "horizon_years": spec.horizon_years, "decision_age": spec.decision_age,
-        "seed": int(seed), "model": "logistic", "calibration": CALIBRATION_NOTE,
+        "seed": int(seed), "calibration": CALIBRATION_NOTE,
     })
     return out
 

@@ -12,7 +12,9 @@ reaching the target stage within the horizon. Bands follow the ministry's suppor
 ``k``: ``high`` for the ``k`` open centers with the highest risk in the country, ``medium``
 for the next ``k``, ``low`` for the others; the probability at each cut is recorded.
 
-Indicators come from the logistic model, read per *lever* a program officer can act on
+Indicators come from the register model when it is linear in the features (the capacity score
+or the logistic model; from the logistic model when the register ranks by the one-indicator
+rule), read per *lever* a program officer can act on
 (partnerships, self-funded training, own revenue, alumni database, licence or accreditation,
 certification, placement: :data:`~evaluation.risk.features.LEVERS`). On the calibrated
 log-odds scale each feature contributes ``coefficient x (x - mean)``; a lever's
@@ -208,12 +210,15 @@ def open_centers(labels: pd.DataFrame, last_year: int) -> pd.Index:
 
 def build_register(centers: pd.DataFrame, center_years: pd.DataFrame, features: pd.DataFrame, labels: pd.DataFrame,
                    model, *, boosted=None, target_stage: str = "mandiri", decision_age: int = 2,
-                   capacity: int = CAPACITY, last_year: int | None = None) -> pd.DataFrame:
+                   capacity: int = CAPACITY, last_year: int | None = None, indicator_model=None) -> pd.DataFrame:
     """The register of open centers, highest risk first (ties by ``center_id``).
 
-    ``model`` must offer ``predict_proba`` and ``contributions`` (a fitted
-    :class:`~evaluation.risk.models.LogisticRiskModel`); ``boosted`` adds its probability as a
-    cross-check column. ``capacity`` is the number of centers the ministry can support.
+    ``model`` gives the probabilities (``predict_proba``); ``indicator_model`` (default: ``model``)
+    must offer ``contributions`` (a fitted :class:`~evaluation.risk.models.LogisticRiskModel` or
+    :class:`~evaluation.risk.models.FactorRiskModel`) and gives the indicators. When it is
+    ``model`` itself, ``log_odds`` is the sum of the contributions; otherwise the log-odds of
+    ``model``'s probability. ``boosted`` adds its probability as a cross-check column.
+    ``capacity`` is the number of centers the ministry can support.
     Columns: :data:`REGISTER_COLUMNS` (what is exported), then :data:`INDICATOR_KEY_COLUMNS`
     (what each indicator is, to write it in another language).
     """
@@ -222,7 +227,8 @@ def build_register(centers: pd.DataFrame, center_years: pd.DataFrame, features: 
     ids = open_centers(labels, last_year)
     c = centers.set_index("center_id").loc[sorted(ids)]
     X = features.loc[c.index]
-    contrib = model.contributions(X)
+    explain = model if indicator_model is None else indicator_model
+    contrib = explain.contributions(X)
     why = indicators(contrib, X, decision_age)
     p = model.predict_proba(X)[:, 1]
     reg = pd.DataFrame(index=c.index)
@@ -241,7 +247,11 @@ def build_register(centers: pd.DataFrame, center_years: pd.DataFrame, features: 
         reg[f"indicator_{j}_lever"] = why[f"indicator_{j}_lever"]
         reg[f"indicator_{j}_sign"] = np.where(why[f"indicator_{j}_log_odds"].to_numpy() > 0, 1, -1)
     reg["context"] = context_text(X, decision_age)
-    reg["log_odds"] = np.round(contrib.sum(axis=1).to_numpy(), 4)
+    if explain is model:
+        reg["log_odds"] = np.round(contrib.sum(axis=1).to_numpy(), 4)
+    else:
+        q = np.clip(p, 1e-12, 1 - 1e-12)
+        reg["log_odds"] = np.round(np.log(q / (1 - q)), 4)
     reg = reg.reset_index().sort_values(["risk_probability", "center_id"], ascending=[False, True], kind="stable")
     reg["risk_rank"] = np.arange(1, len(reg) + 1)
     # bands again in the final order, so ties at a cut fall by the register's own ranking

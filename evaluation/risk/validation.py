@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 from sklearn.model_selection import GroupKFold
@@ -105,8 +105,10 @@ def time_split(labels: pd.DataFrame, test_cohorts: int = 2) -> tuple[pd.Index, p
     return lab.index[~is_test], lab.index[is_test], test
 
 
-class OneFeatureRule:
-    """Baseline: a logistic curve on the single numeric feature with the best training AUC."""
+class OneFeatureRule(ClassifierMixin, BaseEstimator):
+    """Baseline: a logistic curve on the single numeric feature with the best training AUC
+    (chosen anew on whatever it is fitted on; missing values take the training median).
+    A candidate of the model selection like any other (:mod:`evaluation.risk.selection`)."""
 
     def fit(self, X: pd.DataFrame, y):
         y = np.asarray(y, dtype=int)
@@ -121,6 +123,7 @@ class OneFeatureRule:
         self.feature_ = best or NUMERIC_FEATURES[0]
         self.median_ = float(X[self.feature_].astype(float).median())
         self.model_ = LogisticRegression(C=1e6, max_iter=1000).fit(self._x(X), y)
+        self.classes_ = np.array([0, 1])
         return self
 
     def _x(self, X):
@@ -128,6 +131,9 @@ class OneFeatureRule:
 
     def predict_proba(self, X):
         return self.model_.predict_proba(self._x(X))
+
+    def predict(self, X):
+        return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
 
 
 @dataclass

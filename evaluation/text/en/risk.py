@@ -6,11 +6,40 @@ TEXT = {
     "risk.settings_given": "settings given",
     "risk.exported": "Register exported: {files}.",
     "risk.not_exported": "The full register is exported by report runs (CSV and XLSX beside this page).",
-    # how the register model's settings were chosen (selection.Selection.text)
-    "risk.selection.text": ("chosen by {folds}-fold cross-validation inside cohorts {cohorts} ({n} centers): "
-                            "C = {C}, categories pooled below {min_count} centers, calibration folds {calibration}"),
+    # which register model was chosen, how and why (selection.Selection.text)
+    "risk.selection.text": ("chosen by {folds}-fold cross-validation inside cohorts {cohorts} ({n} centers), "
+                            "out-of-fold log loss of each candidate at its best setting (lower is better): {scores}. "
+                            "The register ranks centers by the {model}, the lowest log loss there: {why}; {indicators}"),
+    "risk.selection.score": "{model} {log_loss} (AUC {auc})",
+    "risk.selection.one_feature": "one-indicator rule ({feature})",
+    "risk.selection.factor": "capacity score (one factor of {n} indicators)",
+    "risk.selection.factor_context": ("capacity score (one factor of {n} indicators) with the context beside it "
+                                      "(C = {C}, categories pooled below {min_count} centers)"),
+    "risk.selection.logistic": ("logistic model on every feature (C = {C}, categories pooled below {min_count} "
+                                "centers, calibration folds {calibration})"),
+    "risk.selection.anchor": ", with the single most telling indicator beside it",
     "risk.selection.by_cohort": "by cohort",
     "risk.selection.stratified": "stratified",
+    "risk.selection.model.one_feature": "one-indicator rule",
+    "risk.selection.model.factor": "capacity score",
+    "risk.selection.model.logistic": "logistic model on every feature",
+    "risk.selection.why.one_feature": ("no model reading more indicators predicted better inside the training cohorts "
+                                       "than the single most telling one"),
+    "risk.selection.why.factor": ("a center's indicators of its first years move together, as measurements of one "
+                                  "common capacity, each with noise of its own; one score of them all, each weighted by "
+                                  "how reliably it measures what they share (a factor analysis that does not see the "
+                                  "outcome), with the single most telling indicator beside it, leaves three parameters to "
+                                  "learn from the outcomes, where the logistic model "
+                                  "on every feature estimates over thirty from the same centers and picks up their "
+                                  "noise; the shares of trainees enter on the log-odds scale"),
+    "risk.selection.why.logistic": "it predicted better there than the one-indicator rule and the capacity score",
+    "risk.selection.indicators.one_feature": ("the rule reads one indicator, so the register's indicators come from "
+                                              "the logistic model on every feature (associations, not causes)"),
+    "risk.selection.indicators.factor": ("the register's indicators are each lever's part of the score, and the "
+                                         "odds ratios below come from the logistic model on every feature, for "
+                                         "reading only (associations, not causes)"),
+    "risk.selection.indicators.logistic": ("the register's indicators are each lever's contribution in that model "
+                                           "(associations, not causes)"),
     # roles of the cohorts
     "risk.role.train": "settings chosen and model trained (cross-validation inside these cohorts)",
     "risk.role.test": "test: untouched until the final score",
@@ -20,6 +49,7 @@ TEXT = {
     "risk.validation.time_split": "time_split",
     "risk.validation.grouped_cv": "grouped_cv",
     "risk.model.logistic": "logistic",
+    "risk.model.factor": "capacity_score",
     "risk.model.boosted": "boosted",
     "risk.model.baseline_prevalence": "baseline_prevalence",
     "risk.model.baseline_one_feature": "baseline_one_feature",

@@ -6,12 +6,43 @@ TEXT = {
     "risk.settings_given": "ditetapkan sebelumnya",
     "risk.exported": "Register diekspor: {files}.",
     "risk.not_exported": "Register lengkap diekspor oleh laporan terjadwal (CSV dan XLSX di samping halaman ini).",
-    # pemilihan pengaturan model register (selection.Selection.text)
-    "risk.selection.text": ("dipilih dengan validasi silang {folds} lipatan di dalam kohort {cohorts} ({n} BLKK): "
-                            "C = {C}, kategori dengan kurang dari {min_count} BLKK digabung, lipatan kalibrasi "
-                            "{calibration}"),
+    # model register yang dipilih, caranya dan alasannya (selection.Selection.text)
+    "risk.selection.text": ("dipilih dengan validasi silang {folds} lipatan di dalam kohort {cohorts} ({n} BLKK), "
+                            "log loss di luar lipatan dari setiap kandidat pada pengaturan terbaiknya (makin rendah "
+                            "makin baik): {scores}. Register mengurutkan BLKK menurut {model}, dengan log loss "
+                            "terendah di sana: {why}; {indicators}"),
+    "risk.selection.score": "{model} {log_loss} (AUC {auc})",
+    "risk.selection.one_feature": "aturan satu indikator ({feature})",
+    "risk.selection.factor": "skor kapasitas (satu faktor dari {n} indikator)",
+    "risk.selection.factor_context": ("skor kapasitas (satu faktor dari {n} indikator) dengan konteks di sampingnya "
+                                      "(C = {C}, kategori dengan kurang dari {min_count} BLKK digabung)"),
+    "risk.selection.logistic": ("model logistik dengan semua variabel (C = {C}, kategori dengan kurang dari "
+                                "{min_count} BLKK digabung, lipatan kalibrasi {calibration})"),
+    "risk.selection.anchor": ", dengan satu indikator yang paling bermakna di sampingnya",
     "risk.selection.by_cohort": "per kohort",
     "risk.selection.stratified": "berstrata",
+    "risk.selection.model.one_feature": "aturan satu indikator",
+    "risk.selection.model.factor": "skor kapasitas",
+    "risk.selection.model.logistic": "model logistik dengan semua variabel",
+    "risk.selection.why.one_feature": ("tidak ada model dengan lebih banyak indikator yang memprediksi lebih baik di "
+                                       "dalam kohort latih daripada satu indikator yang paling bermakna"),
+    "risk.selection.why.factor": ("indikator sebuah BLKK pada tahun-tahun pertamanya bergerak bersama, sebagai ukuran "
+                                  "dari satu kapasitas bersama, masing-masing dengan galatnya sendiri; satu skor dari "
+                                  "semuanya, masing-masing diberi bobot menurut seberapa andal ia mengukur kesamaan "
+                                  "itu (analisis faktor yang tidak melihat hasil), dengan satu indikator yang paling "
+                                  "bermakna di sampingnya, menyisakan tiga parameter untuk dipelajari dari hasil, sedangkan model logistik dengan semua variabel menaksir "
+                                  "lebih dari tiga puluh parameter dari BLKK yang sama dan ikut menangkap galatnya; "
+                                  "persentase peserta masuk pada skala log-odds"),
+    "risk.selection.why.logistic": ("model ini memprediksi lebih baik di sana daripada aturan satu indikator dan "
+                                    "skor kapasitas"),
+    "risk.selection.indicators.one_feature": ("aturan ini hanya membaca satu indikator, sehingga indikator dalam "
+                                              "register berasal dari model logistik dengan semua variabel (keterkaitan, "
+                                              "bukan penyebab)"),
+    "risk.selection.indicators.factor": ("indikator dalam register adalah bagian setiap hal yang dapat ditindaklanjuti dalam skor, dan rasio "
+                                         "odds di bawah berasal dari model logistik dengan semua variabel, hanya "
+                                         "untuk dibaca (keterkaitan, bukan penyebab)"),
+    "risk.selection.indicators.logistic": ("indikator dalam register adalah sumbangan setiap hal yang dapat ditindaklanjuti dalam model itu "
+                                           "(keterkaitan, bukan penyebab)"),
     # peran kohort
     "risk.role.train": "pengaturan dipilih dan model dilatih (validasi silang di dalam kohort ini)",
     "risk.role.test": "uji: tidak disentuh sampai penilaian akhir",
@@ -21,6 +52,7 @@ TEXT = {
     "risk.validation.time_split": "pembagian menurut waktu (kohort terakhir sebagai uji)",
     "risk.validation.grouped_cv": "validasi silang per provinsi",
     "risk.model.logistic": "logistik",
+    "risk.model.factor": "skor kapasitas (satu faktor)",
     "risk.model.boosted": "gradient boosting",
     "risk.model.baseline_prevalence": "pembanding: prevalensi",
     "risk.model.baseline_one_feature": "pembanding: satu variabel",
