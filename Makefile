@@ -1,4 +1,4 @@
-# BLKK Evaluation Workbench. `make report` and `make test` set everything up on first use.
+# BLKK Evaluation Workbench. `make report`, `make test` and `make check` set everything up on first use.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/n
 SCOPE  ?= 33
 JOBS   ?= 2
 
-.PHONY: setup report test lab sample clean browser notebooks
+.PHONY: setup report test check lab sample clean browser notebooks
 
 setup: $(STAMP)
 
@@ -22,7 +22,12 @@ $(STAMP): pyproject.toml constraints.txt
 report: $(STAMP)
 	$(BIN)/blkk report --scope $(SCOPE) --jobs $(JOBS)
 
+# The newcomer's suite: unit and reference tests, the command line, every notebook once on a
+# small slice of the sample. `make check` runs everything, the slow tests too.
 test: $(STAMP) browser
+	$(BIN)/python -m pytest -m "not slow"
+
+check: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 # The index-page test opens reports in headless Chromium; install Debian's where we can,

@@ -38,6 +38,9 @@ from evaluation.report import manifest as manifest_mod
 from evaluation.report import runner as runner_mod
 from evaluation.report.runner import TaskResult, run_report
 
+#: Full report runs: the complete suite (`make check`), not the newcomer's (`make test`).
+pytestmark = pytest.mark.slow
+
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 OK, HELD, KILLS = FIXTURES / "ok.ipynb", FIXTURES / "held.ipynb", FIXTURES / "kills_worker.ipynb"
 

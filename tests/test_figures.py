@@ -21,6 +21,9 @@ from evaluation.report import outputs
 from evaluation.report.index import render_index
 from evaluation.report.runner import run_report
 
+#: Full report runs: the complete suite (`make check`), not the newcomer's (`make test`).
+pytestmark = pytest.mark.slow
+
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 FIGURES = FIXTURES / "figures.ipynb"
 NOTEBOOKS = default_notebooks()

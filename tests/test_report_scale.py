@@ -24,6 +24,9 @@ from evaluation.report import reuse as reuse_mod
 from evaluation.report import runner as runner_mod
 from evaluation.report.runner import RunResult, TaskResult, run_report
 
+#: Full report runs: the complete suite (`make check`), not the newcomer's (`make test`).
+pytestmark = pytest.mark.slow
+
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 OK, BROKEN, SLOW = (FIXTURES / f"{n}.ipynb" for n in ("ok", "broken", "slow"))
 

@@ -7,7 +7,7 @@ import pytest
 from evaluation.config import NOTEBOOK_DIR
 from evaluation.report.runner import run_report
 
-pytestmark = pytest.mark.notebooks
+pytestmark = [pytest.mark.notebooks, pytest.mark.slow]
 
 
 def test_metrics_identical_across_runs_and_jobs(small_sample, tmp_path):
