@@ -23,7 +23,8 @@ into onto over under after before between within without about against through d
 has have had does did do done if else but so such very much many other another same both
 either neither nor yet still just because while whether
 """.split())
-_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+#: A word stands alone: letters inside a hash or code (``…2052be83…``) are not words.
+_WORD = re.compile(r"(?<![0-9A-Za-z_])[A-Za-z][A-Za-z']*(?![0-9A-Za-z_])")
 
 
 def english_words(text: str) -> list[str]:

@@ -40,6 +40,7 @@ def test_indonesian_texts_are_indonesian():
 def test_the_language_checks_can_fail():
     assert english_words("the effect of training") == ["the", "of"]
     assert english_words("dampak pelatihan pada pendapatan; AIPW, Callaway-Sant'Anna") == []
+    assert english_words("komit ff4d96b1de2052be832c4e48, data 9a0f3c") == []  # hashes are not words
     leak = CATALOGUES["en"]["quality.no_problems"]
     assert catalogue_leaks(f"<p>{leak}</p>") and not catalogue_leaks(CATALOGUES["id"]["quality.no_problems"])
 
